@@ -1,0 +1,31 @@
+# Set-up and the two README commands. `make run` and `make test` set up first when needed.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: setup run test lint clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip==26.3
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+setup: $(BIN)/.installed
+
+# The main job on the bundled samples (or JIXIAO_DOCUMENTS), published at JIXIAO_WAREHOUSE.
+run: setup
+	$(BIN)/jixiao run
+
+lint: setup
+	$(BIN)/ruff check loaders tests scripts
+	$(BIN)/ruff format --check loaders tests scripts
+	JIXIAO_DBT_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models analyses
+
+test: setup lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf target logs warehouse/*.duckdb* .pytest_cache

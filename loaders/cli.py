@@ -1,0 +1,141 @@
+"""`jixiao` — the one command-line entry point (typer for the commands, rich for progress and tables).
+
+Exit status: 0 when every document loaded whole; 3 when the warehouse was published but some documents
+are partial or failed; any other non-zero status means nothing was published.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from loaders import pipeline
+from loaders.ingest import IngestResult, discover
+
+app = typer.Typer(help="绩效 jixiao — budget-performance documents into a DuckDB warehouse.", no_args_is_help=True)
+console = Console(stderr=True)
+
+DocumentsOpt = typer.Option(
+    None, "--documents", "-d", help="Folder (read recursively) or file. Env: JIXIAO_DOCUMENTS. Default: samples."
+)
+WarehouseOpt = typer.Option(
+    None, "--warehouse", "-w", help="DuckDB file to publish. Env: JIXIAO_WAREHOUSE. Default: warehouse/jixiao.duckdb."
+)
+
+
+def _documents(value: Path | None) -> Path:
+    env = os.environ.get("JIXIAO_DOCUMENTS")
+    return (value or (Path(env).expanduser() if env else pipeline.DEFAULT_DOCUMENTS)).resolve()
+
+
+def _warehouse(value: Path | None) -> Path:
+    env = os.environ.get("JIXIAO_WAREHOUSE")
+    return (value or (Path(env).expanduser() if env else pipeline.DEFAULT_WAREHOUSE)).resolve()
+
+
+def _progress(total: int):
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[file]}"),
+        console=console,
+        transient=True,
+    )
+    task = progress.add_task("reading", total=total, file="")
+    return progress, (lambda path: progress.update(task, advance=1, file=path))
+
+
+def _print_ingest(result: IngestResult) -> None:
+    statuses = ["ok", "partial", "failed", "duplicate", "unchanged"]
+    counts = ", ".join(f"{result.count(s)} {s}" for s in statuses if result.count(s))
+    console.print(f"documents: {len(result.outcomes)} seen — {counts}")
+    for o in result.problems:
+        console.print(f"  [yellow]{o.status}[/] {o.path}: {o.reason}")
+
+
+def _print_marts(rows: dict[str, int]) -> None:
+    table = Table(title="rows per mart")
+    table.add_column("mart")
+    table.add_column("rows", justify="right")
+    for name, n in rows.items():
+        table.add_row(name, str(n))
+    console.print(table)
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    console.print(f"[red]error:[/] {message} — nothing was published")
+    raise typer.Exit(code)
+
+
+@app.command()
+def run(
+    documents: Path | None = DocumentsOpt,
+    warehouse: Path | None = WarehouseOpt,
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """The whole job: ingest → landing checkpoint → dbt build → publish (the nightly command)."""
+    _setup_logging(verbose)
+    docs, target = _documents(documents), _warehouse(warehouse)
+    try:
+        total = len(discover(docs))
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    progress, advance = _progress(total)
+    try:
+        with progress:
+            summary = pipeline.run(docs, target, progress=advance, step=lambda s: console.print(f"[dim]{s}…[/]"))
+    except pipeline.PipelineError as exc:
+        _fail(str(exc), 1)
+    _print_ingest(summary.ingest)
+    _print_marts(summary.mart_rows)
+    console.print(f"published: {summary.published}")
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command("ingest")
+def ingest_cmd(
+    documents: Path | None = DocumentsOpt,
+    warehouse: Path | None = WarehouseOpt,
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Load documents into the landing tables of the warehouse file, without building the models."""
+    _setup_logging(verbose)
+    docs, target = _documents(documents), _warehouse(warehouse)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        total = len(discover(docs))
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    progress, advance = _progress(total)
+    with progress:
+        result = pipeline.do_ingest(target, docs, advance)
+    _print_ingest(result)
+    raise typer.Exit(3 if result.problems else 0)
+
+
+@app.command()
+def build(warehouse: Path | None = WarehouseOpt, target: str = typer.Option("prod", help="dbt target")) -> None:
+    """Run `dbt build` against the warehouse file (its landing tables must already be loaded)."""
+    path = _warehouse(warehouse)
+    if not path.exists():
+        _fail(f"warehouse not found: {path} (run `jixiao ingest` first)")
+    try:
+        pipeline.run_dbt(path, ["build"], target=target)
+    except pipeline.PipelineError as exc:
+        _fail(str(exc), 1)
+    _print_marts(pipeline.count_marts(path))
+
+
+if __name__ == "__main__":
+    app()

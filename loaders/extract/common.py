@@ -1,0 +1,145 @@
+"""Helpers every extractor shares: title splitting, label/value rows, header rows, column alignment."""
+
+from __future__ import annotations
+
+import re
+
+from loaders.model import Block, Cell, FieldRecord, IssueRecord, ReadDocument
+from loaders.textnorm import compact
+from loaders.vocabulary import Vocabulary
+
+# Words that end a form title in these documents (…绩效目标表, …申报表, …自评表 …).
+TITLE_END = re.compile(r"(绩效目标表|绩效目标|申报表|自评表|汇总表|基础数据表|评价表|目标表)\s*$")
+_YEAR_START = re.compile(r"^\s*[(（]?\s*\d{4}\s*年")
+
+
+def is_title_text(text: str) -> bool:
+    t = compact(text).lstrip("#")
+    return bool(t) and len(t) <= 60 and bool(TITLE_END.search(t))
+
+
+def split_titles_out_of_cells(doc: ReadDocument) -> None:
+    """A form title that the export glued onto the last cell of the previous form becomes paragraphs again.
+
+    Word exports sometimes lose the blank line after a table, so the next form's title reads as a
+    continuation of the last cell (002: 需说明的问题 … → "2021年城镇老旧小区改造项目 / 总体绩效目标表").
+    """
+    out: list[Block] = []
+    for block in doc.blocks:
+        if block.kind != "row":
+            out.append(block)
+            continue
+        cut = None
+        for ci, cell in enumerate(block.cells):
+            for k in range(1, len(cell.fragments)):
+                if is_title_text(cell.fragments[k][1]):
+                    start = k - 1 if k > 1 and _YEAR_START.match(cell.fragments[k - 1][1]) else k
+                    cut = (ci, start)
+                    break
+            if cut:
+                break
+        if not cut:
+            out.append(block)
+            continue
+        ci, k = cut
+        head_cell = Cell(block.cells[ci].fragments[:k], col=block.cells[ci].col)
+        title_frags = block.cells[ci].fragments[k:]
+        head = block.cells[:ci] + [head_cell]
+        out.append(Block("row", head[0].line, head_cell.line_end, cells=head, page=block.page))
+        for no, text in title_frags:
+            out.append(Block("paragraph", no, no, text=text.strip(), page=block.page))
+        tail = block.cells[ci + 1 :]
+        if tail:
+            for j, c in enumerate(tail):
+                c.col = j
+            out.append(Block("row", tail[0].line, max(c.line_end for c in tail), cells=tail, page=block.page))
+    doc.blocks = out
+
+
+def title_before(doc: ReadDocument, index: int, max_blocks: int = 3) -> tuple[int, str | None]:
+    """Walk back over the title paragraphs right before block ``index``; return (first index, title)."""
+    first = index
+    parts: list[str] = []
+    j = index - 1
+    while j >= 0 and index - j <= max_blocks and doc.blocks[j].kind == "paragraph":
+        text = doc.blocks[j].text.strip().lstrip("#").strip()
+        if not text or text.startswith("单位") or len(text) > 60:
+            break
+        parts.insert(0, text)
+        first = j
+        if _YEAR_START.match(text) or is_title_text(text) and j < index - 1:
+            break
+        j -= 1
+    return first, ("".join(parts) or None)
+
+
+def label_value_fields(block: Block, vocab: Vocabulary, context: str) -> tuple[list[FieldRecord], list[IssueRecord]]:
+    """Read a label/value row: each known label takes the next cell that is not itself a label."""
+    fields: list[FieldRecord] = []
+    issues: list[IssueRecord] = []
+    cells = [c for c in block.cells if not c.is_empty]
+    i = 0
+    consumed: set[int] = set()
+    while i < len(cells):
+        match = vocab.lookup(context, cells[i].text)
+        if match is None:
+            i += 1
+            continue
+        consumed.add(i)
+        value_cell = None
+        if i + 1 < len(cells) and vocab.lookup(context, cells[i + 1].text) is None:
+            value_cell = cells[i + 1]
+            consumed.add(i + 1)
+        fields.append(
+            FieldRecord(
+                label_printed=cells[i].text,
+                field_key=match.field_key,
+                value_printed=value_cell.text if value_cell else "",
+                line_no=value_cell.line if value_cell else cells[i].line,
+                placement=match.placement,
+            )
+        )
+        i += 2 if value_cell else 1
+    return fields, issues
+
+
+def row_has_label(block: Block, vocab: Vocabulary, context: str, key: str | None = None) -> bool:
+    if block.kind != "row":
+        return False
+    for cell in block.cells:
+        m = vocab.lookup(context, cell.text)
+        if m and (key is None or m.field_key == key):
+            return True
+    return False
+
+
+def header_columns(block: Block, vocab: Vocabulary, context: str = "indicator_column") -> list[str | None]:
+    return [(m.field_key if (m := vocab.lookup(context, c.text)) else None) for c in block.cells]
+
+
+def is_header_row(block: Block, vocab: Vocabulary, context: str = "indicator_column", min_hits: int = 3) -> bool:
+    return block.kind == "row" and sum(k is not None for k in header_columns(block, vocab, context)) >= min_hits
+
+
+def align(cells: list[Cell], width: int, positional: bool) -> list[Cell | None]:
+    """Fit a row's cells to a header of ``width`` columns.
+
+    Readers that know cell positions (tab-separated rows, Word and Excel tables) give full rows; the
+    cell-per-line text export drops the cells that a vertical merge covers, and those are always the
+    leading ones, so a short row is aligned to the right.
+    """
+    if len(cells) == width:
+        return list(cells)
+    if len(cells) > width:
+        extra = len(cells) - width
+        if all(c.is_empty for c in cells[:extra]):
+            return list(cells[extra:])
+        return list(cells[:width])
+    if positional:
+        return list(cells) + [None] * (width - len(cells))
+    return [None] * (width - len(cells)) + list(cells)
+
+
+def unplaced(block: Block, code: str = "unplaced_row", severity: str = "warning") -> IssueRecord:
+    text = " | ".join(t for t in block.texts if t) if block.kind == "row" else block.text
+    return IssueRecord(severity, code, f"content not placed in any field: {text[:80]}", block.line_start, text)

@@ -1,0 +1,146 @@
+"""Read a long-format indicator table: a header row of known columns, then one row per indicator.
+
+Levels (一级 / 二级) are recognised through the vocabulary wherever they are printed — in their own
+column, merged down over several rows, or as a lone section row (产出指标(40分)) — and filled down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from loaders.extract.common import align, header_columns
+from loaders.model import Block, Cell, FieldRecord, IndicatorRecord, IssueRecord
+from loaders.textnorm import compact
+from loaders.vocabulary import Vocabulary
+
+_PLACEHOLDER = {"", "无", "/", "-", "—", "——"}
+# Column keys whose cell fills an IndicatorRecord attribute of the same meaning.
+_ATTR = {
+    "level3": "level3",
+    "target": "target_text",
+    "target_content": "target_content",
+    "scoring_rule": "scoring_rule",
+    "unit": "unit_printed",
+    "value_type": "value_type_printed",
+    "actual": "actual_text",
+    "weight": "weight_text",
+    "score": "score_text",
+    "deviation_note": "deviation_note",
+    "remark": "remark",
+}
+
+
+@dataclass
+class TableResult:
+    indicators: list[IndicatorRecord] = field(default_factory=list)
+    fields: list[FieldRecord] = field(default_factory=list)
+    issues: list[IssueRecord] = field(default_factory=list)
+    placeholders: int = 0
+    end: int = 0  # index of the first block after the table
+
+
+def _level(vocab: Vocabulary, context: str, text: str | None) -> str | None:
+    return text if text and vocab.lookup(context, text) else None
+
+
+def _is_qualitative(vocab: Vocabulary, text: str) -> bool:
+    m = vocab.lookup("section", text)
+    return m is not None and m.field_key == "qualitative"
+
+
+def _place(block: Block, columns: list[str | None], vocab: Vocabulary, positional: bool) -> list[Cell | None]:
+    """Put a row's cells under the header's columns.
+
+    In cell-per-line text the cells a vertical merge covers are missing, so a row is short. A printed
+    level label anchors the row (it sits in its level column and the rest follow it); otherwise the
+    row is aligned to the right.
+    """
+    width = len(columns)
+    if positional:
+        return align(block.cells, width, positional)
+    for j, cell in enumerate(block.cells):
+        for ctx in ("level2", "level1"):
+            if ctx in columns and _level(vocab, ctx, cell.text):
+                start = columns.index(ctx)
+                placed: list[Cell | None] = [None] * width
+                for k, c in enumerate(block.cells[j:]):
+                    if start + k < width:
+                        placed[start + k] = c
+                return placed
+    return align(block.cells, width, positional)
+
+
+def read_indicator_table(
+    blocks: list[Block],
+    header_index: int,
+    vocab: Vocabulary,
+    *,
+    positional: bool,
+    level1: str | None = None,
+    stop=None,
+) -> TableResult:
+    """Read rows after ``blocks[header_index]`` until ``stop(block)`` is true or a non-row block."""
+    header = blocks[header_index]
+    columns = header_columns(header, vocab)
+    result = TableResult()
+    # A level-1 label can sit in the header row itself (项目实施产出成果目标 | 定量目标 | 目标类型 …).
+    for cell in header.cells:
+        if _level(vocab, "level1", cell.text):
+            level1 = cell.text
+    level2: str | None = None
+    i = header_index + 1
+    while i < len(blocks):
+        block = blocks[i]
+        if block.kind != "row" or (stop is not None and stop(block)):
+            break
+        section = next((c for c in block.cells if _is_qualitative(vocab, c.text)), None)
+        if section is not None:
+            rest = [c for c in block.cells if not c.is_empty and c is not section]
+            if rest:
+                result.fields.append(FieldRecord(section.text, "qualitative_target", rest[-1].text, rest[-1].line))
+            i += 1
+            continue
+        cells = _place(block, columns, vocab, positional)
+        row: dict[str, str] = {}
+        for key, cell in zip(columns, cells, strict=True):
+            if cell is None or key is None:
+                continue
+            row[key] = cell.text
+        # level labels printed in cells that have no column of their own (merged section cells)
+        for k, cell in zip(columns, cells, strict=True):
+            if cell is None or k is not None or cell.is_empty:
+                continue
+            if _level(vocab, "level1", cell.text):
+                level1, level2 = cell.text, None
+            elif _level(vocab, "level2", cell.text):
+                level2 = cell.text
+        if row.get("level1"):
+            if _level(vocab, "level1", row["level1"]):
+                level1, level2 = row["level1"], None
+        if row.get("level2"):
+            if _level(vocab, "level2", row["level2"]):
+                level2 = row["level2"]
+            elif _level(vocab, "level1", row["level2"]):
+                level1, level2 = row["level2"], None
+        content = {k: v for k, v in row.items() if k not in ("level1", "level2")}
+        if all(compact(v) in _PLACEHOLDER for v in content.values()):
+            if row.get("level2") or row.get("level1"):
+                result.placeholders += 1
+            i += 1
+            continue
+        record = IndicatorRecord(
+            level1_printed=level1,
+            level2_printed=level2,
+            level3=None,
+            target_text=None,
+            line_start=block.line_start,
+            line_end=block.line_end,
+        )
+        for key, attr in _ATTR.items():
+            value = content.get(key)
+            if value is not None and compact(value) != "":
+                setattr(record, attr, value)
+        result.indicators.append(record)
+        i += 1
+    result.end = i
+    return result

@@ -1,0 +1,176 @@
+"""The shapes every reader produces and every extractor returns.
+
+A reader (text, .docx, .pdf …) turns a file into a :class:`ReadDocument`: its lines as read, and the
+blocks (paragraphs and table rows of cells) built from them. Extractors only ever see this model, so
+they run unchanged on every file format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass
+class Line:
+    """One line of the document as read (1-based number), the unit of provenance."""
+
+    no: int
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class Cell:
+    """One table cell; ``fragments`` are (line number, text) pieces a multi-line cell was read from."""
+
+    fragments: list[tuple[int, str]]
+    col: int = 0
+    rowspan: int = 1
+    colspan: int = 1
+
+    @property
+    def text(self) -> str:
+        # Cell-internal line breaks are joined with no separator, as the gold convention does.
+        return "".join(t for _, t in self.fragments).strip()
+
+    @property
+    def line(self) -> int:
+        return self.fragments[0][0] if self.fragments else 0
+
+    @property
+    def line_end(self) -> int:
+        return self.fragments[-1][0] if self.fragments else 0
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip(" \u3000\t")
+
+
+@dataclass
+class Block:
+    """A paragraph (``cells`` empty, ``text`` set) or a table row (``cells`` set)."""
+
+    kind: str  # "paragraph" | "row"
+    line_start: int
+    line_end: int
+    text: str = ""
+    cells: list[Cell] = field(default_factory=list)
+    page: int | None = None
+    table: int | None = None  # rows of one physical table share this number when a reader knows it
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells] if self.kind == "row" else [self.text]
+
+    def joined(self, sep: str = " ") -> str:
+        return sep.join(t for t in self.texts if t)
+
+
+@dataclass
+class ReadDocument:
+    """A file as read: its lines and its blocks, plus what the reader noticed."""
+
+    lines: list[Line]
+    blocks: list[Block]
+    file_format: str
+    page_count: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def line_text(self, no: int) -> str:
+        return self.lines[no - 1].text if 0 < no <= len(self.lines) else ""
+
+
+# ---------------------------------------------------------------- extracted records
+
+
+@dataclass
+class FieldRecord:
+    label_printed: str
+    field_key: str | None
+    value_printed: str
+    line_no: int
+    placement: str = "exact"  # exact | alias | inferred | unplaced
+
+
+@dataclass
+class AmountRecord:
+    item_label_printed: str
+    text_printed: str
+    value: Decimal | None
+    unit_printed: str | None
+    value_wan: Decimal | None
+    line_no: int
+    item_key: str | None = None
+    share_pct: Decimal | None = None
+    stage_printed: str | None = None
+    year: int | None = None
+    parent_seq: int | None = None  # index (in the form's amounts list) of the parent amount
+    section: str | None = None
+    placement: str = "exact"
+
+
+@dataclass
+class IndicatorRecord:
+    level1_printed: str | None
+    level2_printed: str | None
+    level3: str | None
+    target_text: str | None
+    line_start: int
+    line_end: int
+    target_content: str | None = None
+    scoring_rule: str | None = None
+    unit_printed: str | None = None
+    value_type_printed: str | None = None
+    weight_text: str | None = None
+    actual_text: str | None = None
+    score_text: str | None = None
+    deviation_note: str | None = None
+    remark: str | None = None
+    placement: str = "exact"
+
+
+@dataclass
+class IssueRecord:
+    severity: str  # info | warning | error
+    code: str
+    message: str
+    line_no: int | None = None
+    text: str | None = None
+
+
+@dataclass
+class FormSpan:
+    """Where a recogniser found one form: blocks [block_start, block_end)."""
+
+    form_kind: str
+    block_start: int
+    block_end: int
+    title: str | None = None
+
+
+@dataclass
+class ExtractedForm:
+    form_kind: str
+    title: str | None
+    subject_name: str | None
+    line_start: int
+    line_end: int
+    fields: list[FieldRecord] = field(default_factory=list)
+    amounts: list[AmountRecord] = field(default_factory=list)
+    indicators: list[IndicatorRecord] = field(default_factory=list)
+    issues: list[IssueRecord] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDocument:
+    """Everything a document yields, ready to land in one transaction."""
+
+    read: ReadDocument
+    title: str | None
+    forms: list[ExtractedForm]
+    issues: list[IssueRecord]
+
+    @property
+    def form_kinds(self) -> list[str]:
+        return sorted({f.form_kind for f in self.forms})

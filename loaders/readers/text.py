@@ -1,0 +1,123 @@
+"""Read text extractions of the forms: cell-per-line Word exports, tab- or pipe-separated rows, prose.
+
+Three row styles occur, often in one file:
+
+* cell-per-line: every table cell on its own line behind one tab, a blank line ending the row, and a
+  line without a tab continuing the cell above (``数量\\n指标``);
+* tab-separated: one row per line, cells between tabs (PDF and spreadsheet exports);
+* pipe tables: ``| a | b |`` rows from markdown.
+
+Everything else is a paragraph. The reader knows nothing of form kinds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.errors import ReadError
+from loaders.model import Block, Cell, Line, ReadDocument
+
+_RULE = re.compile(r"^[\s|:]*(-{3,}|={3,})[\s\-|:=]*$")
+# A short line after a blank inside a table is a cell broken by an empty paragraph (年度预 / 算申请).
+_MAX_BROKEN_CELL_FRAGMENT = 12
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding); UTF-8 first, then GB18030 (a superset of GBK and GB2312)."""
+    if not data.strip():
+        raise ReadError("empty file")
+    if b"\x00" in data[:4096]:
+        raise ReadError("binary content: not a text document")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\r\n\f")
+        if controls > max(8, len(text[:20000]) // 100):
+            raise ReadError("binary content: not a text document")
+        return text, encoding.replace("-sig", "")
+    raise ReadError("undecodable text: neither UTF-8 nor GB18030")
+
+
+def _kind(raw: str) -> str:
+    if not raw.strip(" \u3000\r"):
+        return "cell" if raw.startswith("\t") else "blank"
+    if _RULE.match(raw):
+        return "rule"
+    if raw.startswith("\t") and raw.count("\t") == 1:
+        return "cell"
+    if "\t" in raw.strip("\t") or raw.count("\t") > 1:
+        return "tsv"
+    stripped = raw.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
+        return "pipe"
+    return "text"
+
+
+def lines_to_blocks(lines: list[Line]) -> list[Block]:
+    """Group lines into paragraphs and table rows (see the module docstring)."""
+    blocks: list[Block] = []
+    row: list[Cell] | None = None
+
+    def close_row() -> None:
+        nonlocal row
+        if row:
+            blocks.append(Block("row", row[0].line, max(c.line_end for c in row), cells=row, page=lines_page(row)))
+        row = None
+
+    def lines_page(cells: list[Cell]) -> int | None:
+        return lines[cells[0].line - 1].page
+
+    kinds = [_kind(line.text) for line in lines]
+    for i, line in enumerate(lines):
+        raw = line.text.rstrip("\r\n")
+        kind = kinds[i]
+        if kind == "cell":
+            if row is None:
+                row = []
+            row.append(Cell([(line.no, raw[1:])], col=len(row)))
+        elif kind == "blank":
+            close_row()
+        elif kind == "text":
+            if row is not None:
+                row[-1].fragments.append((line.no, raw))
+                continue
+            previous = blocks[-1] if blocks else None
+            nxt = next((k for k in kinds[i + 1 :] if k != "blank"), None)
+            if (
+                previous is not None
+                and previous.kind == "row"
+                and kinds[i - 1] == "blank"
+                and len(raw.strip()) <= _MAX_BROKEN_CELL_FRAGMENT
+                and nxt in ("cell", "text")
+                and previous.cells[-1].line_end >= i - 2
+            ):
+                previous.cells[-1].fragments.append((line.no, raw))
+                previous.line_end = line.no
+            else:
+                blocks.append(Block("paragraph", line.no, line.no, text=raw.strip(), page=line.page))
+        else:
+            close_row()
+            if kind == "tsv":
+                cells = [Cell([(line.no, p)], col=j) for j, p in enumerate(raw.split("\t"))]
+                blocks.append(Block("row", line.no, line.no, cells=cells, page=line.page))
+            elif kind == "pipe":
+                parts = raw.strip().strip("|").split("|")
+                cells = [Cell([(line.no, p.strip())], col=j) for j, p in enumerate(parts)]
+                blocks.append(Block("row", line.no, line.no, cells=cells, page=line.page))
+            # rule lines (----- | :---) carry no content; they stay in source_lines only
+    close_row()
+    return blocks
+
+
+def read_text(data: bytes, file_format: str = "text") -> ReadDocument:
+    text, encoding = decode(data)
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if raw_lines and raw_lines[-1] == "":
+        raw_lines.pop()
+    lines = [Line(i + 1, t) for i, t in enumerate(raw_lines)]
+    doc = ReadDocument(lines=lines, blocks=lines_to_blocks(lines), file_format=file_format)
+    if encoding != "utf-8":
+        doc.notes.append(f"decoded as {encoding}")
+    return doc

@@ -1,0 +1,70 @@
+"""The label vocabulary: printed labels and their variants mapped to field keys, read from seeds/.
+
+A new province's wording is a row in ``seeds/label_vocabulary.csv``, not code. dbt joins the same CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from loaders.textnorm import to_simplified
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+# Printed labels carry decoration that does not change their meaning: spaces inside words
+# (产出 指示), a trailing colon, a "+" expander from PDF exports, numbering (一、), weights "(40分)".
+_DECORATION = re.compile(r"[\s\u3000:：+＋*＊]|^[一二三四五六七八九十\d]+[、.．]|[（(]\d+分[）)]$")
+
+
+def normalise_label(printed: str) -> str:
+    text = to_simplified(printed or "")
+    text = re.sub(r"[（(]\s*\d+\s*分\s*[）)]", "", text)
+    return _DECORATION.sub("", text.strip())
+
+
+@dataclass(frozen=True)
+class Match:
+    field_key: str
+    standard_label: str
+    placement: str  # exact | alias
+
+
+class Vocabulary:
+    def __init__(self, rows: list[dict[str, str]]):
+        self._by_context: dict[str, dict[str, tuple[str, str]]] = {}
+        for row in rows:
+            ctx = self._by_context.setdefault(row["context"], {})
+            ctx[normalise_label(row["label"])] = (row["field_key"], row["standard_label"])
+
+    def lookup(self, context: str, printed: str | None) -> Match | None:
+        if not printed:
+            return None
+        norm = normalise_label(printed)
+        hit = self._by_context.get(context, {}).get(norm)
+        if hit is None:
+            return None
+        placement = "exact" if norm == normalise_label(hit[1]) else "alias"
+        return Match(hit[0], hit[1], placement)
+
+    def labels(self, context: str) -> set[str]:
+        return set(self._by_context.get(context, {}))
+
+
+def _read_csv(name: str, seeds: Path) -> list[dict[str, str]]:
+    with open(seeds / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(seeds: Path = SEEDS) -> Vocabulary:
+    return Vocabulary(_read_csv("label_vocabulary.csv", seeds))
+
+
+@lru_cache(maxsize=4)
+def load_unit_factors(seeds: Path = SEEDS) -> dict[str, Decimal]:
+    return {r["unit"]: Decimal(r["factor_to_wan"]) for r in _read_csv("unit_factors.csv", seeds)}

@@ -1,0 +1,25 @@
+with
+
+projects as (
+    select * from {{ ref('int_projects_assembled') }}
+),
+
+final as (
+    select
+        {{ surrogate_key(['document_id', 'form_seq']) }} as project_key,
+        {{ surrogate_key(['document_id']) }} as document_key,
+        form_id,
+        project_name,
+        form_title,
+        implementing_unit,
+        supervising_department,
+        attribute_printed,
+        period_text,
+        main_content,
+        basis_text,
+        line_start,
+        line_end,
+    from projects
+)
+
+select * from final

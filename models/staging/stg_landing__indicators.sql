@@ -1,0 +1,35 @@
+with
+
+indicators as (
+    select * from {{ source('landing', 'indicators') }}
+),
+
+final as (
+    select
+        indicator_id,
+        form_id,
+        document_id,
+        indicator_seq,
+        nullif(trim(level1_printed), '') as level1_printed,
+        nullif(trim(level2_printed), '') as level2_printed,
+        nullif(trim(level3), '') as level3_name,
+        nullif(trim(target_text), '') as target_text,
+        nullif(trim(target_content), '') as target_content,
+        nullif(trim(scoring_rule), '') as scoring_rule,
+        nullif(trim(unit_printed), '') as unit_printed,
+        nullif(trim(value_type_printed), '') as value_type_printed,
+        nullif(trim(weight_text), '') as weight_text,
+        nullif(trim(actual_text), '') as actual_text,
+        nullif(trim(score_text), '') as score_text,
+        nullif(trim(deviation_note), '') as deviation_note,
+        nullif(trim(remark), '') as remark,
+        line_start,
+        line_end,
+        placement,
+        -- the vocabulary matches labels without spaces, colons, "+" and "(40分)" decorations
+        {{ label_key('level1_printed') }} as level1_label_key,
+        {{ label_key('level2_printed') }} as level2_label_key,
+    from indicators
+)
+
+select * from final

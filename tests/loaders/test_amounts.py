@@ -1,0 +1,86 @@
+"""Money parsing: printed text → exact Decimal in 万元, and 其中 structure in sentences (table-driven)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from loaders.amounts import amounts_in_sentence, parse_money, unit_from_header
+
+
+@pytest.mark.parametrize(
+    ("printed", "default", "value", "wan"),
+    [
+        ("115.36 万元", None, "115.36", "115.36"),
+        ("90", "万元", "90", "90"),
+        ("1.4万", None, "1.4", "1.4"),
+        ("123456.78元", None, "123456.78", "12.345678"),
+        ("1,200 元", None, "1200", "0.12"),
+        ("2.5亿元", None, "2.5", "25000"),
+        ("0 元", None, "0", "0"),
+        ("90", None, "90", None),  # a bare number with no unit anywhere stays unconverted
+    ],
+)
+def test_parse_money(printed, default, value, wan):
+    money = parse_money(printed, default)
+    assert money.value == Decimal(value)
+    assert money.value_wan == (Decimal(wan) if wan else None)
+    assert isinstance(money.value, Decimal)
+
+
+@pytest.mark.parametrize("printed", ["≥95%", "是", "根据实际情况而定", "", None])
+def test_not_money(printed):
+    assert parse_money(printed) is None
+
+
+def test_unit_header():
+    assert unit_from_header("株洲市石峰区民政局      单位：万元") == "万元"
+    assert unit_from_header("单位: 元") == "元"
+    assert unit_from_header("部门名称") is None
+
+
+def _summary(sentence):
+    return [(a.label, a.value, a.unit, a.parent) for a in amounts_in_sentence(sentence)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "总额：900万元，其中：申请预计中央、省、市级财政下达300万元，区财政安排600万元。",
+            [
+                ("总额", 900, "万元", None),
+                ("申请预计中央、省、市级财政下达", 300, "万元", 0),
+                ("区财政安排", 600, "万元", 0),
+            ],
+        ),
+        (
+            "共需1300万元，上级补助40%，区级补助60%",
+            [("共需", 1300, "万元", None), ("上级补助", 40, "%", 0), ("区级补助", 60, "%", 0)],
+        ),
+        (
+            "总额：4215.62万元，其中：中央4215.62万元，市级财政0万元；区财政安排0万元。",
+            [
+                ("总额", Decimal("4215.62"), "万元", None),
+                ("中央", Decimal("4215.62"), "万元", 0),
+                ("市级财政", 0, "万元", 0),
+                ("区财政安排", 0, "万元", 0),
+            ],
+        ),
+        (
+            "支出3219.95万元。其中：人员经费255.44万元，公用经费51.47万元。",
+            [
+                ("支出", Decimal("3219.95"), "万元", None),
+                ("人员经费", Decimal("255.44"), "万元", 0),
+                ("公用经费", Decimal("51.47"), "万元", 0),
+            ],
+        ),
+        (
+            "民政管理事务支出839万元；抚恤支出249.87万元",
+            [("民政管理事务支出", 839, "万元", None), ("抚恤支出", Decimal("249.87"), "万元", None)],
+        ),
+    ],
+)
+def test_amounts_in_sentence(sentence, expected):
+    assert _summary(sentence) == expected

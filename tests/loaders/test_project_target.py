@@ -1,0 +1,69 @@
+"""The 项目总体绩效目标表 layout of the 002 sample, read end to end without a database."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from loaders.extract import parse_document
+from loaders.readers.text import read_text
+from tests.conftest import sample
+
+
+def _parsed():
+    return parse_document(read_text(sample("002").read_bytes()))
+
+
+def test_six_projects_with_names_and_spans():
+    forms = [f for f in _parsed().forms if f.form_kind == "project_target"]
+    assert [f.subject_name for f in forms] == [
+        "城乡医疗救助",
+        "康复救助",
+        "健康民生项目",
+        "80岁以上老年人补助津贴",
+        "城镇老旧小区改造项目（中央、省级资金）",
+        "就业专项资金",
+    ]
+    # form 5's title was glued onto form 4's last cell in the export: it must start a new form
+    assert forms[4].title == "2021年城镇老旧小区改造项目总体绩效目标表"
+    assert forms[3].line_end < forms[4].line_start
+
+
+def test_indicator_counts_match_the_gold():
+    forms = _parsed().forms
+    assert [len(f.indicators) for f in forms] == [9, 9, 15, 8, 9, 9]
+
+
+def test_funding_sentence_becomes_total_and_parts():
+    form = _parsed().forms[0]
+    amounts = [(a.item_label_printed, a.value_wan, a.parent_seq, a.line_no) for a in form.amounts]
+    assert amounts == [
+        ("总额", Decimal("900"), None, 34),
+        ("申请预计中央、省、市级财政下达", Decimal("300"), 0, 34),
+        ("区财政安排", Decimal("600"), 0, 34),
+    ]
+
+
+def test_shares_are_kept_as_percentages():
+    form = _parsed().forms[2]
+    shares = [(a.item_label_printed, a.share_pct, a.value) for a in form.amounts if a.share_pct is not None]
+    assert shares == [("上级补助", Decimal("40"), None), ("区级补助", Decimal("60"), None)]
+
+
+def test_qualitative_targets_are_fields_not_indicators():
+    form = _parsed().forms[0]
+    qualitative = [f.value_printed for f in form.fields if f.field_key == "qualitative_target"]
+    assert qualitative[1] == "做到应救尽救，有效缓解贫困"
+    assert all("定性目标" not in (i.level2_printed or "") for i in form.indicators)
+
+
+def test_every_value_is_in_its_source_line():
+    parsed = _parsed()
+    lines = {ln.no: ln.text for ln in parsed.read.lines}
+    for form in parsed.forms:
+        for ind in form.indicators:
+            span = "".join(lines[n] for n in range(ind.line_start, ind.line_end + 1)).replace(" ", "")
+            for value in (ind.level3, ind.target_text):
+                if value:
+                    assert value.replace(" ", "") in span.replace("\t", "")
+        for a in form.amounts:
+            assert a.text_printed.replace(" ", "") in lines[a.line_no].replace(" ", "")
