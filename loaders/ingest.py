@@ -89,9 +89,7 @@ def ingest(
     for path in discover(source):
         meta, rows, outcome = parse_file(path, root)
         if outcome.document_id in seen:
-            outcome = FileOutcome(
-                outcome.path, outcome.document_id, "duplicate", f"same content as {seen[outcome.document_id]}"
-            )
+            outcome = FileOutcome(outcome.path, outcome.document_id, "duplicate", f"same content as {seen[outcome.document_id]}")
         else:
             seen[outcome.document_id] = outcome.path
             write_document(con, rows)

@@ -182,9 +182,7 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
             loaded_at=loaded_at,
         )
     )
-    out["source_lines"] = [
-        dict(document_id=doc_id, line_no=ln.no, page=ln.page, text=ln.text) for ln in parsed.read.lines
-    ]
+    out["source_lines"] = [dict(document_id=doc_id, line_no=ln.no, page=ln.page, text=ln.text) for ln in parsed.read.lines]
     issue_seq = 0
     for issue in parsed.issues:
         issue_seq += 1
@@ -208,9 +206,7 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
         for k, a in enumerate(form.amounts, start=1):
             row = {key: v for key, v in a.__dict__.items() if key != "parent_seq"}
             row["parent_amount_id"] = f"{form_id}:a{a.parent_seq + 1}" if a.parent_seq is not None else None
-            out["amounts"].append(
-                dict(amount_id=f"{form_id}:a{k}", form_id=form_id, document_id=doc_id, amount_seq=k, **row)
-            )
+            out["amounts"].append(dict(amount_id=f"{form_id}:a{k}", form_id=form_id, document_id=doc_id, amount_seq=k, **row))
         for k, ind in enumerate(form.indicators, start=1):
             out["indicators"].append(
                 dict(
