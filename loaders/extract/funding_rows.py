@@ -68,8 +68,9 @@ class FundingBlock:
         found = amounts_in_sentence(text)
         if len(found) == 1 and not found[0].is_share:
             a = found[0]
-            return AmountRecord(label, text, a.value, a.unit, to_wan(a.value, a.unit), line, item_key,
-                                placement="inferred", **base)
+            return AmountRecord(
+                label, text, a.value, a.unit, to_wan(a.value, a.unit), line, item_key, placement="inferred", **base
+            )
         return IssueRecord("warning", "unparsed_amount", f"{label}: no single amount in {text[:60]}", line, text)
 
     def add_total(self, form: ExtractedForm, field: FieldRecord) -> None:

@@ -64,6 +64,7 @@ def read_positional_indicator_table(
     level2: str | None = None
     level1_fragment: str | None = None  # a level-1 cell that is not a label yet (效益 … 指标 over a page)
     last: IndicatorRecord | None = None
+    group_start: int | None = None  # first indicator of the current level-2 group, when no level 1 opened it
     i = header_index + 1
     while i < len(blocks):
         block = blocks[i]
@@ -83,12 +84,22 @@ def read_positional_indicator_table(
             )
         printed1, printed2 = row.get("level1", "").strip(), row.get("level2", "").strip()
         if printed1:
-            if _is(vocab, "level1", printed1) or _several_level1(vocab, printed1):
+            if _is(vocab, "level1", printed1) and not printed2 and level2 is not None and group_start is not None:
+                # a level-1 label printed inside a level-2 group (its merged cell centred lower, 004 form 40):
+                # the whole group belongs to it
+                level1, level1_fragment = printed1, None
+                for earlier in result.indicators[group_start:]:
+                    earlier.level1_printed = level1
+            elif _is(vocab, "level1", printed1) or _several_level1(vocab, printed1):
                 level1, level2, level1_fragment = printed1, None, None
                 if _several_level1(vocab, printed1):
                     result.issues.append(
-                        IssueRecord("info", "several_level1_labels", f"one cell holds several level-1 labels: {printed1}",
-                                    block.line_start)
+                        IssueRecord(
+                            "info",
+                            "several_level1_labels",
+                            f"one cell holds several level-1 labels: {printed1}",
+                            block.line_start,
+                        )
                     )
             elif _is(vocab, "level2", printed1) and not printed2:
                 printed2 = printed1  # a level-2 label printed in the level-1 column
@@ -101,6 +112,8 @@ def read_positional_indicator_table(
                 level1, level2 = printed2, None
             else:
                 level2 = printed2
+                # a group that starts under a filled-down level 1 may still get its own level-1 label below
+                group_start = None if printed1 else len(result.indicators)
         content = {k: v for k, v in row.items() if k not in ("level1", "level2")}
         if all(compact(v) in _PLACEHOLDER for v in content.values()):
             if printed1 or printed2 or any(v.strip() for v in content.values()):
