@@ -184,3 +184,22 @@ def test_listed_indicators_field_by_field():
     print(f"all fields right {right}/{total} = {right / total:.4f}")
     assert len(pairs) == gold["counts"]["indicators_listed"]
     assert right / total >= 0.98
+
+
+@pytest.mark.parametrize(
+    ("seq", "key", "line", "ends_with"),
+    [
+        (5, "basis", 155, "4. 合计 1300 万元。"),  # <p> text continued on a row of its own (L157)
+        (25, "remarks", 858, "的比例进行配套计算。"),  # label and value printed as two paragraphs
+        (37, "goal", 1247, "4、强化医疗救助规范"),  # a value scattered over several cells
+        (7, "necessity", 227, "治理能力现代化。"),  # value several cells right of its label
+    ],
+)
+def test_header_values_kept_whole(seq, key, line, ends_with):
+    field = next(f for f in _forms()[seq - 1].fields if f.field_key == key)
+    assert (field.line_no, field.value_printed.endswith(ends_with)) == (line, True)
+
+
+def test_the_document_loads_without_doubts():
+    warnings = [i for f in _forms() for i in f.issues if i.severity != "info"]
+    assert warnings == []
