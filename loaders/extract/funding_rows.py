@@ -20,7 +20,8 @@ _UNIT_IN_LABEL = re.compile(r"[(（]\s*(?P<unit>百万元|亿元|万元|千元|�
 _DASHES = {"—", "——", "-", "--", "/", "－"}
 
 
-def _strip_unit(text: str) -> str:
+def strip_unit(text: str) -> str:
+    """A label without its unit in brackets (项目资金申请 (万元) → 项目资金申请)."""
     return _UNIT_IN_LABEL.sub("", text).strip()
 
 
@@ -51,7 +52,7 @@ class FundingBlock:
         unit = next((m.group("unit") for t in leading if (m := _UNIT_IN_LABEL.search(t))), None)
         stage = None
         for text in leading:
-            m = vocab.lookup("section", _strip_unit(text))
+            m = vocab.lookup("section", strip_unit(text))
             # the stage word as printed inside the label (项目资金申请 → 申请)
             if m is not None and m.field_key == "funding_application" and m.standard_label in text:
                 stage = m.standard_label

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from loaders.extract.common import is_header_row, row_has_label, title_before, unplaced
-from loaders.extract.funding_rows import FundingBlock, funding_part
+from loaders.extract.funding_rows import FundingBlock, funding_part, strip_unit
 from loaders.extract.indicator_table import read_indicator_table
 from loaders.extract.positional_indicators import is_positional, read_positional_indicator_table
 from loaders.model import Block, Cell, ExtractedForm, FieldRecord, FormSpan, IssueRecord, ReadDocument
@@ -84,15 +84,11 @@ def _row_fields(block: Block, vocab: Vocabulary) -> tuple[list[FieldRecord], lis
                 f.value_printed, f.line_no = text, line
             else:  # a value scattered over several cells (L1247 in 004): kept, space-joined
                 f.value_printed = f"{f.value_printed} {text}"
-        elif _section(vocab, _strip_unit(text)) is not None:
+        elif _section(vocab, strip_unit(text)) is not None:
             leading.append(text)
         else:
             issues.append(IssueRecord("warning", "unplaced_cell", f"cell before any label: {text[:80]}", line, text))
     return fields, leading, issues
-
-
-def _strip_unit(text: str) -> str:
-    return re.sub(r"[(（]\s*(万元|元|千元|亿元|百万元)\s*[)）]", "", text).strip()
 
 
 def _schedule_columns(block: Block, vocab: Vocabulary) -> dict[str, str] | None:
@@ -134,20 +130,20 @@ def _schedule_fields(block: Block, labels: dict[str, str]) -> list[FieldRecord]:
 
 
 def _has_any_label(block: Block, vocab: Vocabulary) -> bool:
-    return any(vocab.lookup(CONTEXT, c.text) or vocab.lookup("section", _strip_unit(c.text)) for c in block.cells)
+    return any(vocab.lookup(CONTEXT, c.text) or vocab.lookup("section", strip_unit(c.text)) for c in block.cells)
 
 
 def _is_continuation(block: Block, vocab: Vocabulary) -> bool:
     """A positional row with an empty label column and no labels: the field above, carried to a new line."""
     return (
-        is_positional_row(block)
+        _on_one_line(block)
         and block.cells[0].is_empty
         and not _has_any_label(block, vocab)
         and any(not c.is_empty for c in block.cells)
     )
 
 
-def is_positional_row(block: Block) -> bool:
+def _on_one_line(block: Block) -> bool:
     return block.kind == "row" and len({c.line for c in block.cells}) == 1
 
 
