@@ -7,7 +7,9 @@ they stand). What this reader adds is what such exports break:
 * a row continued on the next page (its 三级指标 or 指标值内容 broken in two, level cells and 指标值
   empty) is merged into the indicator above, text joined with no separator;
 * level labels are filled down; a level-2 label printed in the level-1 column is read as level 2, and a
-  level-1 label broken over a page (效益 … 指标) is joined again;
+  level-1 label broken over a page (效益 … 指标) is joined again; a level-1 label printed inside a level-2
+  group (its merged cell centred lower) takes the whole group; the printed level-1 text is never rewritten
+  to one implied by the level 2 (that mapping belongs in dbt);
 * rows with no content, or only 无, are placeholders (counted, not indicators);
 * a weight printed in 备注 (``10 分``) is also kept as the weight text.
 """
