@@ -92,6 +92,8 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
                 and len(raw.strip()) <= _MAX_BROKEN_CELL_FRAGMENT
                 and nxt in ("cell", "text")
                 and previous.cells[-1].line_end >= i - 2
+                # only cell-per-line rows break cells that way; a tab-separated row is whole on its line
+                and not (len(previous.cells) > 1 and len({c.line for c in previous.cells}) == 1)
             ):
                 previous.cells[-1].fragments.append((line.no, raw))
                 previous.line_end = line.no
