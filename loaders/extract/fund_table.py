@@ -336,9 +336,12 @@ def extract_row(form_kind: str, table: FundTable, row: TableRow | None, doc: Rea
                     line_no=cell.line,
                     item_key=col.key,
                     year=table.year,
-                    placement="exact" if (money.unit or col.unit or table.unit) else "inferred",
                 )
             )
+            if money.value_wan is None:
+                form.issues.append(
+                    IssueRecord("warning", "amount_without_unit", f"{col.label}: no unit printed for {cell.text}", cell.line)
+                )
     for extra in row.cells[table.width :]:
         if extra is not None and not extra.is_empty:
             form.issues.append(
