@@ -143,3 +143,29 @@ def align(cells: list[Cell], width: int, positional: bool) -> list[Cell | None]:
 def unplaced(block: Block, code: str = "unplaced_row", severity: str = "warning") -> IssueRecord:
     text = " | ".join(t for t in block.texts if t) if block.kind == "row" else block.text
     return IssueRecord(severity, code, f"content not placed in any field: {text[:80]}", block.line_start, text)
+
+
+def merge_rows_to_width(blocks: list[Block], width: int) -> list[tuple[int, int, list[Cell]]]:
+    """Rejoin table rows that the export split on blank lines inside a cell, until they reach ``width``.
+
+    Word's cell-per-line text ends a row at every empty line, and a cell that starts with an empty
+    paragraph leaves one in the middle of a row, so one printed row arrives as several short blocks.
+    Consecutive row blocks are joined until their cells fill the header's width. Returns
+    ``(first block index, end block index, cells)`` per row; a row that overshoots or is left short at
+    the end is returned as it is, for the caller to report.
+    """
+    rows: list[tuple[int, int, list[Cell]]] = []
+    start: int | None = None
+    cells: list[Cell] = []
+    for i, block in enumerate(blocks):
+        if block.kind != "row":
+            continue
+        if start is None:
+            start, cells = i, []
+        cells = cells + list(block.cells)
+        if len(cells) >= width:
+            rows.append((start, i + 1, cells))
+            start = None
+    if start is not None:
+        rows.append((start, len(blocks), cells))
+    return rows
