@@ -22,17 +22,40 @@ _RULE = re.compile(r"^[\s|:]*(-{3,}|={3,})[\s\-|:=]*$")
 _MAX_BROKEN_CELL_FRAGMENT = 12
 
 
+# A note that says the document is incomplete; ingest records it as a warning (status partial).
+TRUNCATED_NOTE = "truncated: the file ends inside a character (an interrupted download or copy?)"
+
+
+def _utf8_cut_short(data: bytes) -> str | None:
+    """UTF-8 text whose only fault is an incomplete last character (a file cut off mid-character)."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            return data[: exc.start].decode("utf-8-sig")
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding); UTF-8 first, then GB18030 (a superset of GBK and GB2312)."""
+    """Return (text, encoding); UTF-8 first, then GB18030 (a superset of GBK and GB2312).
+
+    UTF-8 cut off inside its last character stays UTF-8 (encoding ``utf-8 truncated``): decoding it as
+    GB18030 would turn the whole file into mojibake.
+    """
     if not data.strip():
         raise ReadError("empty file")
     if b"\x00" in data[:4096]:
         raise ReadError("binary content: not a text document")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    for encoding in ("utf-8-sig", "utf-8 truncated", "gb18030"):
+        if encoding == "utf-8 truncated":
+            text = _utf8_cut_short(data)
+            if text is None:
+                continue
+        else:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
         controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\r\n\f")
         if controls > max(8, len(text[:20000]) // 100):
             raise ReadError("binary content: not a text document")
@@ -118,6 +141,8 @@ def read_text(data: bytes, file_format: str = "text") -> ReadDocument:
         raw_lines.pop()
     lines = [Line(i + 1, t) for i, t in enumerate(raw_lines)]
     doc = ReadDocument(lines=lines, blocks=lines_to_blocks(lines), file_format=file_format)
-    if encoding != "utf-8":
+    if encoding == "utf-8 truncated":
+        doc.notes.append(TRUNCATED_NOTE)
+    elif encoding != "utf-8":
         doc.notes.append(f"decoded as {encoding}")
     return doc

@@ -6,7 +6,7 @@ import pytest
 
 from loaders.errors import ReadError
 from loaders.readers import sniff
-from loaders.readers.text import read_text
+from loaders.readers.text import TRUNCATED_NOTE, read_text
 
 
 @pytest.mark.parametrize(
@@ -49,6 +49,19 @@ def test_gbk_text_is_decoded_and_noted():
     doc = read_text("\t项目名称\n\t测试项目\n".encode("gbk"))
     assert doc.blocks[0].texts == ["项目名称", "测试项目"]
     assert doc.notes == ["decoded as gb18030"]
+
+
+@pytest.mark.parametrize(
+    ("data", "lines", "notes"),
+    [
+        ("\t项目名称\n\t测试项目\n".encode()[:-2], ["\t项目名称", "\t测试项"], [TRUNCATED_NOTE]),  # cut inside 目
+        ("\t项目名称\n\t测试".encode(), ["\t项目名称", "\t测试"], []),  # cut at a character: nothing to notice
+    ],
+)
+def test_utf8_cut_off_stays_utf8_and_is_noted(data, lines, notes):
+    doc = read_text(data)
+    assert [ln.text for ln in doc.lines] == lines
+    assert doc.notes == notes
 
 
 @pytest.mark.parametrize(
