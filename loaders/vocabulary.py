@@ -54,6 +54,11 @@ class Vocabulary:
     def labels(self, context: str) -> set[str]:
         return set(self._by_context.get(context, {}))
 
+    def is_label(self, printed: str | None) -> bool:
+        """A label of any context (a field, a column, a level): how a reader tells a table row from prose."""
+        norm = normalise_label(printed or "")
+        return bool(norm) and any(norm in labels for labels in self._by_context.values())
+
 
 def _read_csv(name: str, seeds: Path) -> list[dict[str, str]]:
     with open(seeds / name, encoding="utf-8", newline="") as fh:

@@ -5,7 +5,10 @@ Three row styles occur, often in one file:
 * cell-per-line: every table cell on its own line behind one tab, a blank line ending the row, and a
   line without a tab continuing the cell above (``数量\\n指标``);
 * tab-separated: one row per line, cells between tabs (PDF and spreadsheet exports);
-* pipe tables: ``| a | b |`` rows from markdown.
+* pipe tables: ``| a | b |`` rows from markdown;
+* spaced rows: a web page's table copied as text, its cells run together on one line with runs of two or
+  more spaces (or ideographic spaces) between them. Prose has such runs too (a date, a signature line), so
+  a spaced line is a row only when one of its cells is a label the vocabulary knows.
 
 Everything else is a paragraph. The reader knows nothing of form kinds.
 """
@@ -16,10 +19,12 @@ import re
 
 from loaders.errors import ReadError
 from loaders.model import Block, Cell, Line, ReadDocument
+from loaders.vocabulary import load_vocabulary
 
 _RULE = re.compile(r"^[\s|:]*(-{3,}|={3,})[\s\-|:=]*$")
 # A short line after a blank inside a table is a cell broken by an empty paragraph (年度预 / 算申请).
 _MAX_BROKEN_CELL_FRAGMENT = 12
+_SPACED_GAP = re.compile(r"(?: {2,}|\u3000+)")
 
 
 # A note that says the document is incomplete; ingest records it as a warning (status partial).
@@ -78,6 +83,15 @@ def _kind(raw: str) -> str:
     return "text"
 
 
+def _spaced_cells(raw: str) -> list[str] | None:
+    """The cells of a spaced row (see the module docstring), or None when the line reads as prose."""
+    parts = [p for p in _SPACED_GAP.split(raw.strip()) if p.strip()]
+    if len(parts) < 2:
+        return None
+    vocab = load_vocabulary()
+    return parts if any(vocab.is_label(p) for p in parts) else None
+
+
 def lines_to_blocks(lines: list[Line]) -> list[Block]:
     """Group lines into paragraphs and table rows (see the module docstring)."""
     blocks: list[Block] = []
@@ -105,6 +119,11 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
         elif kind == "text":
             if row is not None:
                 row[-1].fragments.append((line.no, raw))
+                continue
+            spaced = _spaced_cells(raw)
+            if spaced:
+                cells = [Cell([(line.no, p.strip())], col=j) for j, p in enumerate(spaced)]
+                blocks.append(Block("row", line.no, line.no, cells=cells, page=line.page))
                 continue
             previous = blocks[-1] if blocks else None
             nxt = next((k for k in kinds[i + 1 :] if k != "blank"), None)
