@@ -21,6 +21,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _DECORATION = re.compile(r"[\s\u3000:：+＋*＊]|^[一二三四五六七八九十\d]+[、.．]|[（(]\d+分[）)]$")
 
 
+@lru_cache(maxsize=65536)  # cell texts repeat across rows and forms; OpenCC conversion dominated ingest time
 def normalise_label(printed: str) -> str:
     text = to_simplified(printed or "")
     text = re.sub(r"[（(]\s*\d+\s*分\s*[）)]", "", text)
