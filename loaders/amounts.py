@@ -77,7 +77,9 @@ def parse_money(printed: str | None, default_unit: str | None = None) -> Money |
 _YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年度?")
 _COMPARED = re.compile(r"(与|比|较|同比|对比)\s*$")
 _CLAUSE_SPLIT = re.compile(r"[，,。；;]")
-_LEADING = re.compile(r"^(?:[,，、：:\s]|其中|包括|含|主要为|[一二三四五六七八九十]+是|[（(]?\d{1,2}[)）.．、](?!\d))+")
+_LEADING = re.compile(
+    r"^(?:[,，、：:\s]|其中|包括|含|主要为|[一二三四五六七八九十]+是|[（(]?\d{1,2}[)）.．、](?=\D|\d{4}\s*年))+"
+)
 _TRAILING = re.compile(r"(?<=.)(?:为|达到|合计|共计|约)+$")
 # A per-unit rate or standard (每人每月650元, 人均补差531.6元, 1150元/月) is not an amount of money spent.
 _PER_UNIT = re.compile(r"每|人均|户均|月均|标准")
