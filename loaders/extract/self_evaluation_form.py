@@ -168,7 +168,9 @@ def _funding_row(
         if cell is None or compact(cell.text) in _NO_VALUE:
             continue
         if column in _SCORE_COLUMNS:
-            form.fields.append(FieldRecord(f"{label} {header}", f"funding_{column}", cell.text, cell.line))
+            # the total's 分值 / 执行率 / 得分 count towards 总分; a part's are its own (funding_part_…)
+            key = f"funding_{column}" if is_total else f"funding_part_{column}"
+            form.fields.append(FieldRecord(f"{label} {header}", key, cell.text, cell.line))
             continue
         money = parse_money(cell.text, unit)
         if money is None:
