@@ -15,7 +15,8 @@ from loaders.vocabulary import load_unit_factors, load_vocabulary, normalise_lab
 
 # Thousands separators only: a comma between two numbers in prose lists them (12，13万元), it does not group.
 _NUMBER = r"-?\d+(?:[,，]\d{3})*(?:\.\d+)?"
-_MONEY_UNITS = r"百万元|亿元|万元|千元|元|亿|万"
+# traditional 萬/億 are read as 万/亿; the printed text keeps them
+_MONEY_UNITS = r"百万元|亿元|億元|万元|萬元|千元|元|亿|億|万|萬"
 # 万 / 亿 without 元 are money only at the end of a clause (1.4万, 约27万余元), not in 11万人次 or 3万户.
 _SENTENCE_UNITS = r"百万元|亿元|万元|千元|元|(?:亿|万)(?=余?元|[\s,，。；;、）)]|$)"
 _AMOUNT = re.compile(rf"(?<![\d.])(?P<num>{_NUMBER})\s*(?P<unit>{_SENTENCE_UNITS}|%|％)")
@@ -44,7 +45,7 @@ def to_decimal(text: str) -> Decimal | None:
 def to_wan(value: Decimal, unit: str | None) -> Decimal | None:
     if unit is None:
         return None
-    factor = load_unit_factors().get(unit)
+    factor = load_unit_factors().get(unit.replace("萬", "万").replace("億", "亿"))
     return None if factor is None else value * factor
 
 

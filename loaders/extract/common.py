@@ -63,7 +63,11 @@ def title_before(doc: ReadDocument, index: int, max_blocks: int = 3) -> tuple[in
     j = index - 1
     while j >= 0 and index - j <= max_blocks and doc.blocks[j].kind == "paragraph":
         text = doc.blocks[j].text.strip().lstrip("#").strip()
-        if not text or text.startswith("单位") or len(text) > 60:
+        if text.startswith("单位") and len(text) <= 20:
+            j -= 1  # a 单位：元 line between title and table belongs to the form, not to its title
+            first = j + 1
+            continue
+        if not text or len(text) > 60:
             break
         parts.insert(0, text)
         first = j

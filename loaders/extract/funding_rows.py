@@ -47,9 +47,9 @@ class FundingBlock:
     total_seq: int | None = None
 
     @classmethod
-    def open(cls, leading: list[str], vocab: Vocabulary, year: int | None) -> FundingBlock:
+    def open(cls, leading: list[str], vocab: Vocabulary, year: int | None, form_unit: str | None = None) -> FundingBlock:
         section = " ".join(leading) or None
-        unit = next((m.group("unit") for t in leading if (m := _UNIT_IN_LABEL.search(t))), None)
+        unit = next((m.group("unit") for t in leading if (m := _UNIT_IN_LABEL.search(t))), form_unit)
         stage = None
         for text in leading:
             m = vocab.lookup("section", strip_unit(text))

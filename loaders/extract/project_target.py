@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from loaders.amounts import unit_from_header
 from loaders.extract.common import is_header_row, row_has_label, title_before, unplaced
 from loaders.extract.funding_rows import FundingBlock, funding_part, strip_unit
 from loaders.extract.indicator_table import read_indicator_table
@@ -158,6 +159,8 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
     )
     year_match = _YEAR.search(span.title or "")
     year = int(year_match.group(1)) if year_match else None
+    # a 单位：元 / 单位：万元 line above the table gives the unit of bare numbers
+    form_unit = next((u for b in blocks if b.kind == "paragraph" and (u := unit_from_header(b.text))), None)
     funding: FundingBlock | None = None
     schedule: dict[str, str] | None = None
     last_field: FieldRecord | None = None  # the field a continuation line may extend
@@ -202,22 +205,27 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
             last_field.value_printed += "".join(c.text for c in block.cells if not c.is_empty)
             continue
         fields, leading, issues = _row_fields(block, vocab)
-        form.issues.extend(issues)
         if not fields:
             if not leading:
-                form.issues.append(unplaced(block))
+                form.issues.append(unplaced(block))  # one issue for the whole row, not one per cell
             continue
+        form.issues.extend(issues)
         for f in fields:
             form.fields.append(f)
             if f.field_key == "project_name" and form.subject_name is None:
                 form.subject_name = f.value_printed
             if f.field_key == "funding_total":
-                funding = FundingBlock.open(leading, vocab, year)
+                funding = FundingBlock.open(leading, vocab, year, form_unit)
                 if f.value_printed:
                     funding.add_total(form, f)
         last_field = fields[-1]
     if form.subject_name is None:
         form.issues.append(IssueRecord("warning", "missing_field", "form has no project_name", form.line_start))
+    if not form.indicators:
+        # every project target form has an indicator table; a form without one was cut short
+        form.issues.append(
+            IssueRecord("warning", "no_indicator_table", "form ends before its indicator table (truncated?)", form.line_end)
+        )
     return form
 
 

@@ -58,24 +58,6 @@ def fields(rows: dict[str, list[dict]]) -> dict[str, str]:
     return {r["field_key"]: to_simplified(r["value_printed"]) for r in rows["form_fields"] if r["field_key"] in FIELDS}
 
 
-def pending(reason: str):
-    return pytest.mark.xfail(strict=False, reason=reason)
-
-
-YUAN = pending(
-    "project_target reads a bare 资金总额 amount without the form's 单位：元 header "
-    "(amounts.unit_from_header is unused): value_wan is NULL"
-)
-TRADITIONAL_UNIT = pending(
-    "amounts.py matches money units in simplified characters only: 320萬元 yields no amount and no parse issue"
-)
-REORDERED = pending(
-    "indicator_table._place anchors a row at its level label and drops the cells left of it: with 三级指标/指标值 "
-    "printed before the level columns every row is read as a placeholder and skipped without an issue"
-)
-CUT = pending("project_target does not report a form that ends before its indicator table: a line-boundary cut lands as ok")
-
-
 @pytest.mark.parametrize(
     "name",
     [
@@ -103,7 +85,7 @@ def test_one_project_form_with_its_fields(name):
         "traditional_characters.txt",
         "unknown_label.txt",
         "tab_amounts_in_yuan.txt",
-        pytest.param("pipe_table_columns_reordered.md", marks=REORDERED),
+        "pipe_table_columns_reordered.md",
     ],
 )
 def test_indicators_with_levels_by_the_vocabulary(name):
@@ -118,8 +100,8 @@ def test_indicators_with_levels_by_the_vocabulary(name):
         "web_text_spaced.txt",
         "unknown_label.txt",
         "truncated.md",
-        pytest.param("tab_amounts_in_yuan.txt", marks=YUAN),
-        pytest.param("traditional_characters.txt", marks=TRADITIONAL_UNIT),
+        "tab_amounts_in_yuan.txt",
+        "traditional_characters.txt",
     ],
 )
 def test_funding_total_in_wan(name):
@@ -134,7 +116,7 @@ def test_funding_total_in_wan(name):
         ("web_text_spaced.txt", "ok"),
         ("traditional_characters.txt", "ok"),
         ("unknown_label.txt", "partial"),
-        pytest.param("truncated.md", "partial", marks=CUT),
+        ("truncated.md", "partial"),
     ],
 )
 def test_status(name, status):

@@ -72,11 +72,26 @@ def test_every_value_is_printed_on_its_line(source, table):
     assert bad == [], f"{len(bad)} {table} values not at their cited line, e.g. {bad[:5]}"
 
 
+def pieced_from_lines(value: str, lines: list[str]) -> bool:
+    """``value`` is the concatenation of one contiguous piece of each of some of ``lines``, in order.
+
+    A cell that a page break split (保障粮食质 … 量安全) is joined from its pieces on several lines.
+    """
+    rest = squash(value)
+    for line in lines:
+        if not rest:
+            break
+        squashed = squash(line)
+        take = next((n for n in range(len(rest), 0, -1) if rest[:n] in squashed), 0)
+        rest = rest[take:]
+    return not rest
+
+
 def test_every_indicator_text_is_printed_in_its_line_span(source):
     bad = []
     for doc, start, end, col, value in source["indicators"]:
-        span = "".join(source["lines"][doc].get(n, "") for n in range(start, end + 1))
-        if squash(value) not in span:
+        span = [source["lines"][doc].get(n, "") for n in range(start, end + 1)]
+        if not pieced_from_lines(value, span):
             bad.append((doc[:8], start, end, col, value))
     assert bad == [], f"{len(bad)} indicator texts not in their line span, e.g. {bad[:5]}"
 
