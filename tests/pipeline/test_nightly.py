@@ -309,3 +309,40 @@ def test_the_incremental_build_equals_a_full_refresh(history, tmp_path):
             assert diff == 0, f"{schema}.{table} differs between the incremental and the full-refresh build"
     finally:
         con.close()
+
+
+def test_a_failed_night_keeps_yesterdays_warehouse_says_why_and_is_recorded_next_night(published, monkeypatch):
+    docs, warehouse = published
+    shutil.copy(sample("001"), docs)
+    before = sha256(warehouse)
+
+    def failing_checkpoint(db_path: Path) -> None:
+        raise pipeline.PipelineError("landing checkpoint failed: 1 expectation not met")
+
+    monkeypatch.setattr(pipeline, "checkpoint", failing_checkpoint)
+    with pytest.raises(pipeline.PipelineError, match="landing checkpoint failed"):
+        pipeline.run(docs, warehouse, target="test")
+    assert sha256(warehouse) == before and leftovers(warehouse) == []
+    monkeypatch.undo()
+
+    summary = pipeline.run(docs, warehouse, target="test")
+    assert summary.published == warehouse
+    rows = query(warehouse, "select outcome, message from ops.ops_runs order by started_at")
+    assert rows[-2] == ("failed", "landing checkpoint failed: 1 expectation not met")
+    assert rows[-1][0].startswith("published")
+
+
+def test_a_second_run_on_the_same_warehouse_is_refused_while_one_runs(published):
+    docs, warehouse = published
+    before = sha256(warehouse)
+    with pipeline.run_lock(warehouse), pytest.raises(pipeline.PipelineError, match="another jixiao run"):
+        pipeline.run(docs, warehouse, target="test")
+    assert sha256(warehouse) == before
+
+
+def test_the_cli_exit_status_and_one_line_reason_when_nothing_is_published(published):
+    docs, warehouse = published
+    before = sha256(warehouse)
+    missing = subprocess.run(cli(docs / "nope", warehouse), env=env(), capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2 and "input not found" in missing.stderr and "Traceback" not in missing.stderr
+    assert sha256(warehouse) == before
