@@ -30,4 +30,7 @@ def read_file(path: Path, data: bytes) -> ReadDocument:
     kind = sniff(data)
     if kind == "text":
         return read_text(data)
+    if kind == "zip":
+        from loaders.readers.docx import read_docx
+        return read_docx(data)
     raise ReadError(f"no reader for {kind} content ({path.suffix or 'no extension'})")
