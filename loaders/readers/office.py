@@ -15,7 +15,9 @@ from pathlib import Path
 from loaders.errors import ReadError
 
 TIMEOUT_S = 120
-INSTALL_HINT = "LibreOffice is needed for this format: install it (apt-get install libreoffice-writer-nogui libreoffice-calc-nogui)"
+INSTALL_HINT = (
+    "LibreOffice is needed for this format: install it (apt-get install libreoffice-writer-nogui libreoffice-calc-nogui)"
+)
 
 
 def soffice() -> str | None:
@@ -48,5 +50,7 @@ def convert(data: bytes, suffix: str, target: str) -> bytes:
         out = Path(tmp) / "out" / f"input.{target}"
         if proc.returncode != 0 or not out.exists():
             detail = (proc.stderr or proc.stdout or "no output").strip().splitlines()
-            raise ReadError(f"LibreOffice could not convert the {suffix} file (corrupt or password-protected?): {detail[-1][:100] if detail else ''}")
+            raise ReadError(
+                f"LibreOffice could not convert the {suffix} file (corrupt or password-protected?): {detail[-1][:100] if detail else ''}"
+            )
         return out.read_bytes()

@@ -58,10 +58,14 @@ def cell_text(value) -> str:
 
 # ------------------------------------------------------------------ .xlsx extras from the XML
 
-_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"|<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
+_REL = re.compile(
+    rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"|<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"'
+)
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"')
 _ROW_HIDDEN = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"')
-_FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)', re.S)
+_FORMULA = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)', re.S
+)
 
 
 def _unescape(b: bytes) -> str:
@@ -147,7 +151,9 @@ def _sheet_rows(builder: DocumentBuilder, grid: list[list], merges, page: int, e
         for cell in block.cells:
             formula = formulas.get((r, cell.col))
             if formula:
-                builder.line(f"formula {_ref(r, cell.col)} {formula} read as its cached value {cell.text} (line {block.line_start})", page)
+                builder.line(
+                    f"formula {_ref(r, cell.col)} {formula} read as its cached value {cell.text} (line {block.line_start})", page
+                )
 
 
 def _ref(r: int, c: int) -> str:
