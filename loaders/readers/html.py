@@ -41,7 +41,7 @@ _BREAK = "\x00"  # a hard break (<br>, end of a block) while source newlines are
 # A source line break next to a CJK character renders as nothing (CSS Text segment-break rules, and how
 # generators such as LibreOffice wrap their HTML), not as a space.
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
-_CJK_BREAK = re.compile(f"(?<=[{_CJK}])[ \t\r]*\n\s*|[ \t\r]*\n\s*(?=[{_CJK}])")
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r]*\n\s*|[ \t\r]*\n\s*(?=[{_CJK}])")
 
 
 def decode_html(data: bytes) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from loaders.errors import ReadError
@@ -28,6 +29,10 @@ X_TOLERANCE = 5
 # A row split by a page break fills the page: its part ends within about a line of the lowest table bottom.
 _SPLIT_SLACK = 16
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*\d+\s*页(\s*[/／共]\s*\d+\s*页)?|\d+(\s*/\s*\d+)?)[-—–\s]*$")
+# A line that starts a numbered item (3、 / 1. / （三） / 二、) starts a paragraph, wherever the line above ended.
+_ITEM_START = re.compile(
+    r"^\s*(\d{1,2}\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*、)"
+)
 _TEXT_SETTINGS = {"vertical_strategy": "text", "horizontal_strategy": "text", "min_words_vertical": 3, "min_words_horizontal": 2}
 
 
@@ -150,7 +155,7 @@ def _texts(row: list[RawCell]) -> list[str]:
     return [re.sub(r"\s+", "", c.text) for c in row]
 
 
-def _page_items(page) -> list[tuple[float, str, object]]:
+def _page_items(page) -> tuple[list[tuple[float, str, object]], float | None]:
     """The page's tables and text lines, top to bottom."""
     chars = [c for c in page.chars if c["text"].strip() or c["text"] == " "]
     tables = page.find_tables()
@@ -167,10 +172,11 @@ def _page_items(page) -> list[tuple[float, str, object]]:
         part = _table_part(t, [ch for ch in chars if inside(ch, t.bbox)])
         if part:
             items.append((part.top, "table", part))
-    for line in _text_lines([ch for ch in chars if not any(inside(ch, b) for b in boxes)]):
+    lines, right = _text_lines([ch for ch in chars if not any(inside(ch, b) for b in boxes)])
+    for line in lines:
         items.append((line[0], "text", line))
     items.sort(key=lambda it: it[0])
-    return items
+    return items, right
 
 
 class _Reader:
@@ -192,7 +198,7 @@ class _Reader:
                     continue
                 if first_item and self.last_para and self.last is None:
                     para, prev_right, prev_size = self.last_para
-                    if prev_right >= right - 1.5 * size and abs(prev_size - size) < 0.5:
+                    if prev_right >= right - 2.5 * size and abs(prev_size - size) < 0.5 and not _ITEM_START.match(text):
                         # a paragraph wrapped onto the next page: one paragraph, its own line per page
                         no = self.b.line(text, number)
                         para.text += text
@@ -245,10 +251,10 @@ class _Reader:
         self.last = (part, table_no, reaching)
 
 
-def _text_lines(chars: list[dict]) -> list[tuple[float, str, float, float]]:
-    """Lines of text outside tables, wrapped prose lines joined: (top, text, right edge, size)."""
+def _text_lines(chars: list[dict]) -> tuple[list[tuple[float, str, float, float]], float | None]:
+    """Lines of text outside tables, wrapped prose lines joined: (top, text, right edge, size); the right margin."""
     if not chars:
-        return []
+        return [], None
     chars = sorted(chars, key=lambda c: (round(c["top"]), c["x0"]))
     raw: list[list[dict]] = []
     for ch in chars:
@@ -271,19 +277,29 @@ def _text_lines(chars: list[dict]) -> list[tuple[float, str, float, float]]:
                 )
             )
     if not lines:
-        return []
-    right = max(ln[2] for ln in lines)
+        return [], None
+    # the text column's right margin: the edge most lines reach (a wide title or a stray line must not move it)
+    edges = Counter(round(ln[2]) for ln in lines)
+    right = max(e for e, n in edges.items() if n == max(edges.values())) if len(lines) > 2 else max(ln[2] for ln in lines)
+    left = min(ln[4] for ln in lines)
     out: list[list] = []
     for top, text, x1, size, x0, bottom in lines:
         if out:
             prev = out[-1]
-            wrapped = prev[2] >= right - 1.5 * size and abs(prev[3] - size) < 0.5 and top - prev[5] < 1.2 * size
+            # a wrapped line: the line above ran (nearly) to the margin, and this one starts unindented
+            wrapped = (
+                prev[2] >= right - 2.5 * size
+                and abs(prev[3] - size) < 0.5
+                and top - prev[5] < 2 * size
+                and x0 <= left + 0.5 * size
+                and not _ITEM_START.match(text)
+            )
             if wrapped:
                 prev[1] += text
                 prev[2], prev[5] = x1, bottom
                 continue
         out.append([top, text, x1, size, x0, bottom])
-    return [(o[0], o[1], o[2], o[3]) for o in out]
+    return [(o[0], o[1], o[2], o[3]) for o in out], right
 
 
 def read_pdf(data: bytes) -> ReadDocument:
@@ -302,8 +318,7 @@ def read_pdf(data: bytes) -> ReadDocument:
     try:
         for page in pages:
             text_chars += sum(1 for c in page.chars if c["text"].strip())
-            items = _page_items(page) if text_chars else []
-            right = max((it[2][2] for it in items if it[1] == "text"), default=page.width)
+            items, right = _page_items(page) if text_chars else ([], None)
             read_pages.append((items, right))
             page.flush_cache()
     except Exception as exc:
@@ -314,8 +329,10 @@ def read_pdf(data: bytes) -> ReadDocument:
         raise ReadError("scanned PDF: no text layer")
     bottoms = [it[2].bottom for items, _ in read_pages for it in items if it[1] == "table"]
     reader = _Reader(max(bottoms, default=0.0))
+    margins = Counter(round(r) for _, r in read_pages if r)
+    margin = max(margins, key=lambda m: (margins[m], m)) if margins else None
     for n, (items, right) in enumerate(read_pages, start=1):
-        reader.page(items, n, right)
+        reader.page(items, n, margin or right or 0.0)
     if not reader.b.blocks:
         raise ReadError("empty PDF: no text found")
     return reader.b.build(page_count=len(pages))

@@ -81,11 +81,13 @@ def compare(text_path: Path, rendition: Path, gold_doc: dict | None = None) -> C
 
 
 def table(rows: list[Comparison]) -> str:
-    out = [f"{'rendition':38} {'forms':>9} {'indicators':>11} {'amounts':>9} {'same':>7} {'gold text':>9} {'gold here':>9}"]
+    head = f"{'rendition':38} {'forms':>9} {'indicators':>11} {'amounts':>9} {'same':>7}"
+    out = [head + f" {'gold text':>9} {'gold here':>9}"]
     for c in rows:
         cells = [f"{c.counts[k][1]}/{c.counts[k][0]}" for k in ("forms", "indicators", "amounts")]
         out.append(
-            f"{c.name:38} {cells[0]:>9} {cells[1]:>11} {cells[2]:>9} {c.overall:6.1f}% {c.gold_text:8.1f}% {c.gold_rendition:8.1f}%"
+            f"{c.name:38} {cells[0]:>9} {cells[1]:>11} {cells[2]:>9} {c.overall:6.1f}%"
+            + f" {c.gold_text:8.1f}% {c.gold_rendition:8.1f}%"
             + (f"  {c.error}" if c.error else "")
         )
     return "\n".join(out)
