@@ -50,7 +50,6 @@ def convert(data: bytes, suffix: str, target: str) -> bytes:
         out = Path(tmp) / "out" / f"input.{target}"
         if proc.returncode != 0 or not out.exists():
             detail = (proc.stderr or proc.stdout or "no output").strip().splitlines()
-            raise ReadError(
-                f"LibreOffice could not convert the {suffix} file (corrupt or password-protected?): {detail[-1][:100] if detail else ''}"
-            )
+            last = detail[-1][:100] if detail else ""
+            raise ReadError(f"LibreOffice could not convert the {suffix} file (corrupt or password-protected?): {last}")
         return out.read_bytes()
