@@ -86,8 +86,8 @@ def _cell_text(chars: list[dict]) -> tuple[str, float, float]:
     return "".join(out), max(c["bottom"] for c in chars), max(c["x1"] for c in lines[-1])
 
 
-def _table_part(table, chars: list[dict]) -> _Part | None:
-    bboxes = [c for c in table.cells if c]
+def _table_part(cells: list[tuple], bbox: tuple, chars: list[dict]) -> _Part | None:
+    bboxes = [c for c in cells if c]
     if not bboxes:
         return None
     xs, ys = _grid(bboxes)
@@ -136,7 +136,7 @@ def _table_part(table, chars: list[dict]) -> _Part | None:
             reach.append(bottom_cols)
     if not rows:
         return None
-    return _Part(table.bbox[1], table.bbox[3], xs, rows, reach)
+    return _Part(bbox[1], bbox[3], xs, rows, reach)
 
 
 def _same_geometry(a: _Part, b: _Part) -> bool:
@@ -155,22 +155,66 @@ def _texts(row: list[RawCell]) -> list[str]:
     return [re.sub(r"\s+", "", c.text) for c in row]
 
 
+def _aligned_tables(page) -> list[tuple[list[tuple], tuple]]:
+    """Tables without ruling lines, found by text alignment: the longest run of rows that have two or more
+    cells and no word running across a column boundary (prose lines run across them)."""
+    found = []
+    words = None
+    for table in page.find_tables(_TEXT_SETTINGS):
+        cells = [c for c in table.cells if c]
+        if not cells:
+            continue
+        words = words if words is not None else page.extract_words()
+        inner = sorted({c[0] for c in cells} | {c[2] for c in cells})[1:-1]
+        good = []
+        for row in table.rows:
+            top, bottom = row.bbox[1], row.bbox[3]
+            row_words = [w for w in words if w["top"] >= top - 1 and w["bottom"] <= bottom + 1]
+            crossing = any(w["x0"] + 1 < x < w["x1"] - 1 for w in row_words for x in inner)
+            columns = {k for w in row_words for k, x in enumerate([*inner, float("inf")]) if w["x1"] <= x + 1}
+            # a row without words (the gap between text lines) does not break the run
+            good.append(not crossing and (not row_words or len(columns) >= 2))
+        best, start = (0, 0), None
+        for k, ok in enumerate([*good, False]):
+            if ok and start is None:
+                start = k
+            elif not ok and start is not None:
+                best = max(best, (k - start, start))
+                start = None
+        length, first = best
+        if length < 3:
+            continue
+        rows = table.rows[first : first + length]
+        while rows and not any(w["top"] >= rows[0].bbox[1] - 1 and w["bottom"] <= rows[0].bbox[3] + 1 for w in words):
+            rows = rows[1:]
+        if len(rows) < 3:
+            continue
+        bbox = (table.bbox[0], rows[0].bbox[1], table.bbox[2], rows[-1].bbox[3])
+        kept = [c for c in cells if c[1] >= bbox[1] - 0.5 and c[3] <= bbox[3] + 0.5]
+        if len({c[0] for c in kept}) >= 2:
+            found.append((kept, bbox))
+    return found
+
+
 def _page_items(page) -> tuple[list[tuple[float, str, object]], float | None]:
     """The page's tables and text lines, top to bottom."""
     chars = [c for c in page.chars if c["text"].strip() or c["text"] == " "]
-    tables = page.find_tables()
-    if not tables:
-        tables = [t for t in page.find_tables(_TEXT_SETTINGS) if len(t.rows) >= 3]
-        tables = [t for t in tables if max(len([c for c in r.cells if c]) for r in t.rows) >= 3]
+    tables = [(t.cells, t.bbox) for t in page.find_tables()]
+    aligned = not tables
+    if aligned:
+        tables = _aligned_tables(page)
     items: list[tuple[float, str, object]] = []
-    boxes = [t.bbox for t in tables]
+    boxes = [bbox for _, bbox in tables]
 
     def inside(ch: dict, b: tuple) -> bool:
         return b[0] - 1 <= ch["x0"] and ch["x1"] <= b[2] + 1 and b[1] - 1 <= ch["top"] and ch["bottom"] <= b[3] + 1
 
-    for t in tables:
-        part = _table_part(t, [ch for ch in chars if inside(ch, t.bbox)])
-        if part:
+    for cells, bbox in tables:
+        part = _table_part(cells, bbox, [ch for ch in chars if inside(ch, bbox)])
+        if part and aligned:  # alignment tables have empty rows between their text lines
+            kept = [k for k, row in enumerate(part.rows) if any(c.text for c in row)]
+            part.rows, part.reach = [part.rows[k] for k in kept], [part.reach[k] for k in kept]
+        if part and part.rows:
             items.append((part.top, "table", part))
     lines, right = _text_lines([ch for ch in chars if not any(inside(ch, b) for b in boxes)])
     for line in lines:
