@@ -25,6 +25,7 @@ _P, _TBL, _TR, _TC, _T = f"{{{W}}}p", f"{{{W}}}tbl", f"{{{W}}}tr", f"{{{W}}}tc",
 _TAB, _BR, _CR, _SDT, _CUSTOM = f"{{{W}}}tab", f"{{{W}}}br", f"{{{W}}}cr", f"{{{W}}}sdt", f"{{{W}}}customXml"
 _SDT_CONTENT, _TXBX, _FALLBACK = f"{{{W}}}sdtContent", f"{{{W}}}txbxContent", f"{{{MC}}}Fallback"
 _VAL = f"{{{W}}}val"
+_TCPR, _GRIDSPAN, _VMERGE = f"{{{W}}}tcPr", f"{{{W}}}gridSpan", f"{{{W}}}vMerge"
 _NS = {"w": W, "mc": MC}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
 
@@ -120,9 +121,14 @@ class _Reader:
             for tc in _children(tr):
                 if tc.tag != _TC:
                     continue
-                span_el = tc.find("w:tcPr/w:gridSpan", _NS)
-                span = int(span_el.get(_VAL, "1") or 1) if span_el is not None else 1
-                vmerge = tc.find("w:tcPr/w:vMerge", _NS)
+                span, vmerge = 1, None
+                props = tc.find(_TCPR)
+                if props is not None:
+                    for prop in props:
+                        if prop.tag == _GRIDSPAN:
+                            span = int(prop.get(_VAL, "1") or 1)
+                        elif prop.tag == _VMERGE:
+                            vmerge = prop
                 text, nested = self.cell_content(tc)
                 if vmerge is not None and vmerge.get(_VAL, "continue") == "continue" and col in open_merges:
                     open_merges[col].rowspan += 1  # the covered cell stays (normally empty) to keep positions
