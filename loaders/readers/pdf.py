@@ -262,6 +262,7 @@ class _Reader:
     def table(self, part: _Part, number: int, continues: bool) -> None:
         rows = part.rows
         table_no = None
+        carried: dict[int, object] = {}
         if continues and self.last and _same_geometry(self.last[0], part):
             prev_part, table_no, reaching = self.last
             if rows and _texts(rows[0]) == _texts(prev_part.rows[0]) and any(_texts(rows[0])):
@@ -276,9 +277,20 @@ class _Reader:
                         reaching[_prev_col(prev_part, part, raw.col)].fragments.append((no, raw.text))
                 self.b.blocks[-1].line_end = no
                 rows = rows[1:]
+            elif rows and prev_part.bottom >= self.body_bottom - _SPLIT_SLACK:
+                # a new row, but a vertically merged cell that ran to the bottom of the page carries on in it
+                carried = {
+                    k: reaching[_prev_col(prev_part, part, raw.col)]
+                    for k, raw in enumerate(rows[0])
+                    if raw.text and raw.rowspan > 1 and _prev_col(prev_part, part, raw.col) in reaching
+                }
         if table_no is None:
             table_no = self.b.new_table()
         blocks = [self.b.row(row, page=number, table=table_no) for row in rows]
+        for k, target in carried.items():
+            cell = blocks[0].cells[k]
+            target.fragments.extend(cell.fragments)  # the text stays traceable to the new row's line
+            cell.fragments = [(cell.line, "")]
         if not blocks:
             return
         # per column: the cell whose text ran to the bottom of this part (a merged cell from above counts)
