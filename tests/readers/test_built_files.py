@@ -286,3 +286,21 @@ def test_read_documents_are_picklable_for_worker_processes():
     doc = read_file(Path("form.docx"), _docx_bytes(_merged_form()))
     again = pickle.loads(pickle.dumps(doc))
     assert _rows(again) == _rows(doc)
+
+
+@pytest.mark.parametrize(
+    ("value", "printed"),
+    [
+        (0.1 + 0.2, "0.3"),
+        (2926.7, "2926.7"),
+        (90.0, "90"),
+        (1e-7, "0.0000001"),
+        (-0.0, "0"),
+        (1234567.125, "1234567.125"),
+        (7, "7"),
+    ],
+)
+def test_numbers_print_as_exact_decimals(value, printed):
+    from loaders.readers.spreadsheet import number_text
+
+    assert number_text(value) == printed
