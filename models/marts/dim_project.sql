@@ -19,6 +19,14 @@ final as (
         basis_text,
         line_start,
         line_end,
+        form_kind,
+        fund_name,
+        implementing_department_key,
+        supervising_department_key,
+        coalesce(implementing_department_key, supervising_department_key) as department_key,
+        {{ surrogate_key(["coalesce(spending_direction_name, '未知')"]) }} as spending_direction_key,
+        spending_direction_printed,
+        spending_direction_source,
     from projects
 )
 
