@@ -18,6 +18,11 @@ funding_items as (
     select * from {{ ref('funding_items') }}
 ),
 
+-- the keys loaders set from a known labelled field, in the warehouse's vocabulary
+funding_item_aliases as (
+    select * from {{ ref('funding_item_aliases') }}
+),
+
 funding_stages as (
     select * from {{ ref('funding_stages') }}
 ),
@@ -33,7 +38,6 @@ labelled as (
     from amounts
 ),
 
--- a label the loader read from a known labelled field keeps the loader's item_key
 item_matches as (
     select
         labelled.amount_id,
@@ -59,6 +63,38 @@ stage_matches as (
     qualify row_number() over (partition by labelled.amount_id order by funding_stages.priority) = 1
 ),
 
+classified as (
+    select
+        labelled.*,
+        coalesce(funding_item_aliases.item_key, item_matches.item_key) as matched_item_key,
+    from labelled
+    left join funding_item_aliases
+        on labelled.item_key = funding_item_aliases.loader_item_key
+    left join item_matches
+        on labelled.amount_id = item_matches.amount_id
+),
+
+-- a line under a project-expenditure total or under one project (基础数据表: 项目支出 → 市级专项资金 → one
+-- line per project) that no pattern names is a per-project amount
+parented as (
+    select
+        classified.amount_id,
+        coalesce(
+            classified.matched_item_key,
+            case
+                when
+                    parent.matched_item_key in ('project_expenditure', 'project_amount')
+                    or grandparent.matched_item_key in ('project_expenditure', 'project_amount')
+                    then 'project_amount'
+            end
+        ) as item_key,
+    from classified
+    left join classified as parent
+        on classified.parent_amount_id = parent.amount_id
+    left join classified as grandparent
+        on parent.parent_amount_id = grandparent.amount_id
+),
+
 final as (
     select
         labelled.amount_id,
@@ -77,15 +113,15 @@ final as (
         labelled.amount_seq,
         labelled.placement,
         cast(labelled.amount_wan as decimal(20, 6)) as amount_wan,
-        coalesce(labelled.item_key, item_matches.item_key) as item_key,
+        parented.item_key,
         coalesce(labelled.fiscal_year, documents.fiscal_year) as fiscal_year,
     from labelled
     left join forms
         on labelled.form_id = forms.form_id
     left join documents
         on labelled.document_id = documents.document_id
-    left join item_matches
-        on labelled.amount_id = item_matches.amount_id
+    left join parented
+        on labelled.amount_id = parented.amount_id
     left join stage_matches
         on labelled.amount_id = stage_matches.amount_id
 )

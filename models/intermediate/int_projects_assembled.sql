@@ -1,5 +1,7 @@
--- One row per project form: its labelled header fields turned into columns, its departments resolved and
--- its spending direction: as printed (001 prints 支出方向), else mapped from the project or fund name through
+-- One row per project form: its labelled header fields turned into columns, its departments resolved, the
+-- project it describes (001 prints each special fund twice, in its 汇总表 row and in its 支出方向 form:
+-- forms of one document with the same project name are one project, keyed by the first form) and its
+-- spending direction: as printed (001 prints 支出方向), else mapped from the project or fund name through
 -- the seed spending_directions; a name no pattern fits stays unknown rather than guessed.
 with
 
@@ -79,39 +81,53 @@ assembled as (
         on project_forms.form_id = pivoted.form_id
 ),
 
+-- the first form of a project names it; a form without a name is a project of its own
+keyed as (
+    select
+        *,
+        min(form_seq) over (
+            partition by document_id, coalesce(nullif({{ label_key('project_name') }}, ''), cast(form_seq as varchar))
+        ) as project_form_seq,
+    from assembled
+),
+
 direction_matches as (
     select
-        assembled.form_id,
+        keyed.form_id,
         directions.direction_key,
         directions.direction_name_zh,
-    from assembled
+    from keyed
     inner join directions
         on regexp_matches(
-            coalesce(assembled.project_name, '') || '|' || coalesce(assembled.fund_name, ''),
+            coalesce(keyed.project_name, '') || '|' || coalesce(keyed.fund_name, ''),
             directions.name_pattern
         )
-    qualify row_number() over (partition by assembled.form_id order by directions.priority) = 1
+    qualify row_number() over (partition by keyed.form_id order by directions.priority) = 1
 ),
 
 final as (
     select
-        assembled.*,
+        keyed.*,
+        {{ surrogate_key(['keyed.document_id', 'keyed.project_form_seq']) }} as project_key,
         implementing.department_key as implementing_department_key,
         supervising.department_key as supervising_department_key,
-        coalesce(assembled.spending_direction_printed, direction_matches.direction_name_zh)
+        reporting.department_key as reporting_department_key,
+        coalesce(keyed.spending_direction_printed, direction_matches.direction_name_zh)
             as spending_direction_name,
         case
-            when assembled.spending_direction_printed is not null then 'printed'
+            when keyed.spending_direction_printed is not null then 'printed'
             when direction_matches.direction_key is not null then 'mapped'
             else 'unknown'
         end as spending_direction_source,
-    from assembled
+    from keyed
     left join departments as implementing
-        on assembled.form_id = implementing.form_id and implementing.department_role = 'implementing'
+        on keyed.form_id = implementing.form_id and implementing.department_role = 'implementing'
     left join departments as supervising
-        on assembled.form_id = supervising.form_id and supervising.department_role = 'supervising'
+        on keyed.form_id = supervising.form_id and supervising.department_role = 'supervising'
+    left join departments as reporting
+        on keyed.form_id = reporting.form_id and reporting.department_role = 'department'
     left join direction_matches
-        on assembled.form_id = direction_matches.form_id
+        on keyed.form_id = direction_matches.form_id
 )
 
 select * from final

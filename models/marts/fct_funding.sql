@@ -6,30 +6,17 @@ amounts as (
     select * from {{ ref('int_amounts_classified') }}
 ),
 
-projects as (
-    select * from {{ ref('dim_project') }}
-),
-
-departments as (
-    select * from {{ ref('int_departments_resolved') }}
-),
-
--- a department form's amounts belong to the department it is about
-form_departments as (
-    select
-        form_id,
-        department_key,
-    from departments
-    where department_role = 'department'
+attributed as (
+    select * from {{ ref('int_forms_attributed') }}
 ),
 
 final as (
     select
         {{ surrogate_key(['amounts.document_id', 'amounts.amount_id']) }} as funding_key,
         {{ surrogate_key(['amounts.document_id']) }} as document_key,
-        projects.project_key,
-        coalesce(projects.department_key, form_departments.department_key) as department_key,
-        projects.spending_direction_key,
+        attributed.project_key,
+        attributed.department_key,
+        attributed.spending_direction_key,
         amounts.item_key,
         amounts.stage_key,
         cast(amounts.fiscal_year as integer) as fiscal_year,
@@ -47,10 +34,8 @@ final as (
         amounts.line_no,
         amounts.amount_id,
     from amounts
-    left join projects
-        on amounts.form_id = projects.form_id
-    left join form_departments
-        on amounts.form_id = form_departments.form_id
+    left join attributed
+        on amounts.form_id = attributed.form_id
 )
 
 select * from final
