@@ -21,6 +21,7 @@ units as (
 inputs as (
     select
         indicator_id,
+        document_id,
         'target' as measure_role,
         target_text as text_printed,
         unit_printed as column_unit,
@@ -30,6 +31,7 @@ inputs as (
     union all
     select
         indicator_id,
+        document_id,
         'actual' as measure_role,
         actual_text as text_printed,
         unit_printed as column_unit,
@@ -181,6 +183,7 @@ measure_types as (
 final as (
     select
         unit_choice.indicator_id,
+        unit_choice.document_id,
         unit_choice.measure_role,
         unit_choice.text_printed,
         unit_choice.measure_text,
