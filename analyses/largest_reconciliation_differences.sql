@@ -1,11 +1,14 @@
 -- The largest reconciliation differences: printed totals that disagree most with their printed parts.
--- dq_reconciliation is built by the quality models; until they are in the project this returns no rows
--- (the guard keeps the analysis compiling either way).
-{% if graph.nodes.get('model.jixiao.dq_reconciliation') %}
+-- dq_reconciliation is built by the quality models: the relation is looked up in the warehouse rather than
+-- ref'd, so the analysis compiles (and returns no rows) where the quality models are not built.
+{%- set reconciliation_relation = adapter.get_relation(
+    database=target.database, schema=target.schema, identifier='dq_reconciliation'
+) if execute else none %}
+{% if reconciliation_relation is not none %}
     with
 
     reconciliation as (
-        select * from {{ ref('dq_reconciliation') }}
+        select * from {{ reconciliation_relation }}
     ),
 
     final as (
