@@ -4,6 +4,11 @@ form_fields as (
     select * from {{ source('landing', 'form_fields') }}
 ),
 
+-- only the current version of each document: superseded and removed files stay in landing as history
+current_documents as (
+    select document_id from {{ ref('stg_landing__documents') }}
+),
+
 vocabulary as (
     select * from {{ ref('label_vocabulary') }}
 ),
@@ -31,6 +36,7 @@ final as (
     from form_fields
     left join field_names
         on form_fields.field_key = field_names.field_key
+    where form_fields.document_id in (select current_documents.document_id from current_documents)
 )
 
 select * from final
