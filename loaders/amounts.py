@@ -11,14 +11,19 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from loaders.textnorm import clean
-from loaders.vocabulary import load_unit_factors
+from loaders.vocabulary import load_unit_factors, load_vocabulary, normalise_label
 
-_NUMBER = r"-?\d[\d,，]*(?:\.\d+)?"
-_MONEY_UNITS = r"百万元|亿元|万元|千元|元|亿|万"
-_AMOUNT = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<unit>{_MONEY_UNITS}|%|％)")
+# Thousands separators only: a comma between two numbers in prose lists them (12，13万元), it does not group.
+_NUMBER = r"-?\d+(?:[,，]\d{3})*(?:\.\d+)?"
+# traditional 萬/億 are read as 万/亿; the printed text keeps them
+_MONEY_UNITS = r"百万元|亿元|億元|万元|萬元|千元|元|亿|億|万|萬"
+# 万 / 亿 without 元 are money only at the end of a clause (1.4万, 约27万余元), not in 11万人次 or 3万户.
+_SENTENCE_UNITS = r"百万元|亿元|万元|千元|元|(?:亿|万)(?=余?元|[\s,，。；;、）)]|$)"
+_AMOUNT = re.compile(rf"(?<![\d.])(?P<num>{_NUMBER})\s*(?P<unit>{_SENTENCE_UNITS}|%|％)")
 _BARE = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>{_MONEY_UNITS})?\s*$")
 _UNIT_HEADER = re.compile(r"单位\s*[:：]\s*(?P<unit>百万元|亿元|万元|千元|元)")
-_PARTS_MARK = re.compile(r"其中\s*[:：]?")
+# Words that open a list of parts of the amount just before them (其中：…, 主要为…, 包括…).
+_PARTS_MARK = re.compile(r"(?:其中|主要为|包括)\s*[:：]?")
 _LABEL_TRIM = " \t\u3000,，;；、。.:：（）()【】[]“”\"'"
 
 
@@ -40,7 +45,7 @@ def to_decimal(text: str) -> Decimal | None:
 def to_wan(value: Decimal, unit: str | None) -> Decimal | None:
     if unit is None:
         return None
-    factor = load_unit_factors().get(unit)
+    factor = load_unit_factors().get(unit.replace("萬", "万").replace("億", "亿"))
     return None if factor is None else value * factor
 
 
@@ -68,6 +73,19 @@ def parse_money(printed: str | None, default_unit: str | None = None) -> Money |
     return Money(printed.strip(), value, m.group("unit"), to_wan(value, unit))
 
 
+# A year printed in a label (2024年度单位…) is the amount's year unless it is the year compared with
+# (与2023年决算比较增加…, 比上年…).
+_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年度?")
+_COMPARED = re.compile(r"(与|比|较|同比|对比)\s*$")
+_CLAUSE_SPLIT = re.compile(r"[，,。；;]")
+_LEADING = re.compile(
+    r"^(?:[,，、：:\s]|其中|包括|含|主要为|[一二三四五六七八九十]+是|[（(]?\d{1,2}[)）.．、](?=\D|\d{4}\s*年))+"
+)
+_TRAILING = re.compile(r"(?<=.)(?:为|达到|合计|共计|约)+$")
+# A per-unit rate or standard (每人每月650元, 人均补差531.6元, 1150元/月) is not an amount of money spent.
+_PER_UNIT = re.compile(r"每|人均|户均|月均|标准")
+
+
 @dataclass
 class SentenceAmount:
     label: str
@@ -77,40 +95,90 @@ class SentenceAmount:
     is_share: bool
     parent: int | None  # index into the returned list
     start: int  # character offset in the cleaned sentence
+    text: str = ""  # the clause as printed from its label to its unit (年初预算资金258.07万元)
+    stage: str | None = None  # the stage word printed in the label (年初预算, 决算, 调减, 支出 …)
+    year: int | None = None  # the year printed in the label or earlier in the sentence
+    per_unit: bool = False  # a rate or standard per person / month, not a sum of money
+
+
+def _years(text: str) -> list[tuple[int, int]]:
+    """(offset, year) of every year printed in ``text`` that is not the year compared with."""
+    return [(m.start(), int(m.group("year"))) for m in _YEAR.finditer(text) if not _COMPARED.search(text[: m.start()])]
+
+
+def _stage(label: str) -> str | None:
+    """The stage word of a label: of the vocabulary's stage words, the one ending last (longest on a tie)."""
+    words = load_vocabulary().labels("stage")
+    best: tuple[int, int, str] | None = None
+    for word in words:
+        for m in re.finditer(re.escape(word), label):
+            key = (m.end(), len(word), word)
+            if best is None or key > best:
+                best = key
+    return best[2] if best else None
+
+
+def _strip_stage(label: str, stage: str | None) -> str:
+    return label[: -len(stage)] if stage and label.endswith(stage) and len(label) > len(stage) else label
 
 
 def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
     """Every labelled amount or percentage in a sentence, with 其中 parts pointing at their total.
 
-    The label of an amount is the text between the previous amount (or clause start) and its number.
-    Amounts after a 其中 are children of the last amount before that 其中.
+    The label of an amount is the clause between the previous amount (or the clause start) and its
+    number. Amounts after a 其中 (主要为, 包括) that follows an amount directly are its parts. A label that
+    is only a stage word (…三公经费预算0.3万元，决算0.13万元) names the item of the amount before it.
     """
     text = clean(sentence)
     found: list[SentenceAmount] = []
     parent_for_parts: int | None = None
     cursor = 0
-    parts_marks = [m.end() for m in _PARTS_MARK.finditer(text)]
+    parts_marks = [(m.start(), m.end()) for m in _PARTS_MARK.finditer(text)]
+    years = _years(text)
     for m in _AMOUNT.finditer(text):
         value = to_decimal(m.group("num"))
         if value is None:
             continue
         between = text[cursor : m.start()]
-        # a 其中 between the previous amount and this one opens a parts list under the previous amount
-        if any(cursor <= pos <= m.start() for pos in parts_marks) and found:
+        # a 其中 right after the previous amount opens a parts list under it; a 其中 further on does not
+        marks = [(a, b) for a, b in parts_marks if cursor <= a and b <= m.start()]
+        opens = [b for a, b in marks if found and not text[cursor:a].strip(" ,，。；;：:")]
+        if opens:
             parent_for_parts = len(found) - 1
             while found[parent_for_parts].parent is not None:
                 parent_for_parts = found[parent_for_parts].parent
-            between = _PARTS_MARK.split(between)[-1]
+            between = text[opens[-1] : m.start()]
         elif "。" in between:
             parent_for_parts = None
-        label = re.split(r"[。；;]", between)[-1]
-        label = re.sub(r"^[,，、\s]*(其中|包括|含)?", "", label).strip(_LABEL_TRIM)
+        raw = _CLAUSE_SPLIT.split(between)[-1]
+        raw = [p for p in re.split(r"[:：]", raw) if p.strip()][-1:] or [""]
+        raw_label = raw[0]
+        label_start = m.start() - len(raw_label)
+        own_years = [y for off, y in _years(raw_label)]
+        # numbering and a leading year (1.2024年度…) are not part of the item's name
+        label = _LEADING.sub("", raw_label.strip())
+        label = _LEADING.sub("", _YEAR.sub("", label, count=1)) if _YEAR.match(label) else label
+        label = _TRAILING.sub("", label).strip(_LABEL_TRIM)
         unit = m.group("unit").replace("％", "%")
+        stage = _stage(normalise_label(label)) if label else None
+        if stage and normalise_label(label) == stage:
+            # only a stage word: the item is the one named just before (预算0.3万元，决算0.13万元)
+            previous = next((a for a in reversed(found) if not a.is_share), None)
+            base = _strip_stage(previous.label, previous.stage) if previous is not None else ""
+            # …but not when the item before is itself only a stage phrase (年中执行调减…，实际支出…)
+            if base and "。" not in between and base != previous.label and _stage(normalise_label(base)) is None:
+                label = base
         parent = parent_for_parts
         if unit == "%" and parent is None:
             # a share printed after a money amount is a share of it (共需1300万元，上级补助40%…)
             money = [i for i, a in enumerate(found) if not a.is_share and a.parent is None]
             parent = money[-1] if money else None
+        if stage is None and parent is not None and unit != "%":
+            stage = found[parent].stage
+        year_before = [y for off, y in years if off < m.start()]
+        clause = _CLAUSE_SPLIT.split(text[: m.start()])[-1]
+        after = text[m.end() : m.end() + 1]
+        per_unit = after in ("/", "／") or (unit in ("元", "千元") and bool(_PER_UNIT.search(clause)))
         found.append(
             SentenceAmount(
                 label=label,
@@ -120,6 +188,10 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
                 is_share=unit == "%",
                 parent=parent,
                 start=m.start(),
+                text=text[label_start : m.end()].strip(_LABEL_TRIM.replace("%", "")),
+                stage=stage,
+                year=own_years[-1] if own_years else (year_before[-1] if year_before else None),
+                per_unit=per_unit,
             )
         )
         cursor = m.end()

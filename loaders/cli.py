@@ -56,8 +56,10 @@ def _print_ingest(result: IngestResult) -> None:
     statuses = ["ok", "partial", "failed", "duplicate", "unchanged"]
     counts = ", ".join(f"{result.count(s)} {s}" for s in statuses if result.count(s))
     console.print(f"documents: {len(result.outcomes)} seen — {counts}")
-    for o in result.problems:
-        console.print(f"  [yellow]{o.status}[/] {o.path}: {o.reason}")
+    # one line per file, never wrapped, so a log or a grep shows the file with its whole reason
+    for o in result.outcomes:
+        if o.status in ("partial", "failed", "duplicate"):
+            console.print(f"  [yellow]{o.status}[/] {o.path}: {o.reason}", soft_wrap=True, highlight=False)
 
 
 def _print_marts(rows: dict[str, int]) -> None:

@@ -16,8 +16,19 @@ import duckdb
 
 from loaders.errors import NotAPerformanceDocument, ReadError
 from loaders.extract import parse_document
-from loaders.landing import FileMeta, create_schema, document_status, failed_rows, rows_for, write_document
+from loaders.landing import (
+    FileMeta,
+    create_schema,
+    document_status,
+    failed_rows,
+    file_row,
+    rows_for,
+    write_document,
+    write_file_row,
+)
+from loaders.model import IssueRecord
 from loaders.readers import read_file
+from loaders.readers.text import TRUNCATED_NOTE
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +39,7 @@ IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 class FileOutcome:
     path: str
     document_id: str
-    status: str  # ok | partial | failed | unchanged
+    status: str  # ok | partial | failed | duplicate | unchanged
     reason: str | None = None
 
 
@@ -68,13 +79,25 @@ def parse_file(path: Path, root: Path) -> tuple[FileMeta, dict[str, list[dict]],
         read = read_file(path, data)
         parsed = parse_document(read)
     except (ReadError, NotAPerformanceDocument) as exc:
-        return meta, failed_rows(meta, str(exc), now), FileOutcome(rel, digest, "failed", str(exc))
+        return _failed(meta, str(exc), now)
     except Exception as exc:  # a parser bug must not stop the other files; the reason is recorded
-        log.exception("unexpected error parsing %s", rel)
-        reason = f"internal parser error: {type(exc).__name__}: {exc}"
-        return meta, failed_rows(meta, reason, now), FileOutcome(rel, digest, "failed", reason)
+        log.error("unexpected error parsing %s: %s: %s", rel, type(exc).__name__, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+        return _failed(meta, f"internal parser error: {type(exc).__name__}: {exc}", now)
+    # What the reader noticed (an encoding, a truncated file) is recorded with the document.
+    parsed.issues[:0] = [
+        IssueRecord("warning" if note == TRUNCATED_NOTE else "info", "reader_note", note, len(read.lines) or None)
+        for note in read.notes
+    ]
     status, reason = document_status(parsed)
-    return meta, rows_for(meta, parsed, now), FileOutcome(rel, digest, status, reason)
+    rows = rows_for(meta, parsed, now)
+    rows["document_files"] = [file_row(meta, status, reason, now)]
+    return meta, rows, FileOutcome(rel, digest, status, reason)
+
+
+def _failed(meta: FileMeta, reason: str, now: dt.datetime) -> tuple[FileMeta, dict[str, list[dict]], FileOutcome]:
+    rows = failed_rows(meta, reason, now)
+    rows["document_files"] = [file_row(meta, "failed", reason, now)]
+    return meta, rows, FileOutcome(meta.relative_path, meta.document_id, "failed", reason)
 
 
 def ingest(
@@ -89,7 +112,10 @@ def ingest(
     for path in discover(source):
         meta, rows, outcome = parse_file(path, root)
         if outcome.document_id in seen:
-            outcome = FileOutcome(outcome.path, outcome.document_id, "duplicate", f"same content as {seen[outcome.document_id]}")
+            # The content is already landed under its first path; this path gets a file row only.
+            reason = f"same content as {seen[outcome.document_id]}"
+            outcome = FileOutcome(outcome.path, outcome.document_id, "duplicate", reason)
+            write_file_row(con, file_row(meta, "duplicate", reason, rows["documents"][0]["loaded_at"]))
         else:
             seen[outcome.document_id] = outcome.path
             write_document(con, rows)

@@ -35,6 +35,18 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("loaded_at", pa.timestamp("us")),
         ]
     ),
+    # One per input file a run saw, duplicates included: its path, the document it holds, its outcome.
+    "document_files": pa.schema(
+        [
+            ("relative_path", pa.string()),
+            ("file_name", pa.string()),
+            ("document_id", pa.string()),  # the content's sha256 → documents (the first copy's row)
+            ("byte_size", pa.int64()),
+            ("status", pa.string()),  # ok | partial | failed | duplicate
+            ("reason", pa.string()),
+            ("loaded_at", pa.timestamp("us")),
+        ]
+    ),
     "source_lines": pa.schema(
         [("document_id", pa.string()), ("line_no", pa.int32()), ("page", pa.int32()), ("text", pa.string())]
     ),
@@ -245,6 +257,31 @@ def failed_rows(meta: FileMeta, reason: str, loaded_at: dt.datetime) -> dict[str
     return out
 
 
+def file_row(meta: FileMeta, status: str, reason: str | None, loaded_at: dt.datetime) -> dict:
+    return dict(
+        relative_path=meta.relative_path,
+        file_name=meta.file_name,
+        document_id=meta.document_id,
+        byte_size=meta.byte_size,
+        status=status,
+        reason=reason,
+        loaded_at=loaded_at,
+    )
+
+
+def write_file_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
+    """Record one input file (a duplicate copy has no rows of its own but this one)."""
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from landing.document_files where relative_path = ?", [row["relative_path"]])
+        arrow = _table("document_files", [row])  # noqa: F841 - read by DuckDB's replacement scan
+        con.execute("insert into landing.document_files select * from arrow")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
 def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]]) -> None:
     """Replace a document's rows in one transaction: it lands whole or not at all."""
     doc_id = rows["documents"][0]["document_id"]
@@ -252,6 +289,8 @@ def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]]) 
     try:
         for table in SCHEMAS:
             con.execute(f"delete from landing.{table} where document_id = ?", [doc_id])
+        for row in rows.get("document_files", []):  # a file is one row by path, whatever it held before
+            con.execute("delete from landing.document_files where relative_path = ?", [row["relative_path"]])
         for table, table_rows in rows.items():
             if table_rows:
                 arrow = _table(table, table_rows)  # noqa: F841 - read by DuckDB's replacement scan

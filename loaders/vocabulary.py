@@ -21,6 +21,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _DECORATION = re.compile(r"[\s\u3000:：+＋*＊]|^[一二三四五六七八九十\d]+[、.．]|[（(]\d+分[）)]$")
 
 
+@lru_cache(maxsize=65536)  # cell texts repeat across rows and forms; OpenCC conversion dominated ingest time
 def normalise_label(printed: str) -> str:
     text = to_simplified(printed or "")
     text = re.sub(r"[（(]\s*\d+\s*分\s*[）)]", "", text)
@@ -53,6 +54,11 @@ class Vocabulary:
 
     def labels(self, context: str) -> set[str]:
         return set(self._by_context.get(context, {}))
+
+    def is_label(self, printed: str | None) -> bool:
+        """A label of any context (a field, a column, a level): how a reader tells a table row from prose."""
+        norm = normalise_label(printed or "")
+        return bool(norm) and any(norm in labels for labels in self._by_context.values())
 
 
 def _read_csv(name: str, seeds: Path) -> list[dict[str, str]]:

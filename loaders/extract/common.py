@@ -63,7 +63,11 @@ def title_before(doc: ReadDocument, index: int, max_blocks: int = 3) -> tuple[in
     j = index - 1
     while j >= 0 and index - j <= max_blocks and doc.blocks[j].kind == "paragraph":
         text = doc.blocks[j].text.strip().lstrip("#").strip()
-        if not text or text.startswith("单位") or len(text) > 60:
+        if text.startswith("单位") and len(text) <= 20:
+            j -= 1  # a 单位：元 line between title and table belongs to the form, not to its title
+            first = j + 1
+            continue
+        if not text or len(text) > 60:
             break
         parts.insert(0, text)
         first = j
@@ -143,3 +147,84 @@ def align(cells: list[Cell], width: int, positional: bool) -> list[Cell | None]:
 def unplaced(block: Block, code: str = "unplaced_row", severity: str = "warning") -> IssueRecord:
     text = " | ".join(t for t in block.texts if t) if block.kind == "row" else block.text
     return IssueRecord(severity, code, f"content not placed in any field: {text[:80]}", block.line_start, text)
+
+
+def merge_rows_to_width(blocks: list[Block], width: int) -> list[tuple[int, int, list[Cell]]]:
+    """Rejoin table rows that the export split on blank lines inside a cell, until they reach ``width``.
+
+    Word's cell-per-line text ends a row at every empty line, and a cell that starts with an empty
+    paragraph leaves one in the middle of a row, so one printed row arrives as several short blocks.
+    Consecutive row blocks are joined until their cells fill the header's width. Returns
+    ``(first block index, end block index, cells)`` per row; a row that overshoots or is left short at
+    the end is returned as it is, for the caller to report.
+    """
+    rows: list[tuple[int, int, list[Cell]]] = []
+    start: int | None = None
+    cells: list[Cell] = []
+    for i, block in enumerate(blocks):
+        if block.kind != "row":
+            continue
+        if start is None:
+            start, cells = i, []
+        cells = cells + list(block.cells)
+        if len(cells) >= width:
+            rows.append((start, i + 1, cells))
+            start = None
+    if start is not None:
+        rows.append((start, len(blocks), cells))
+    return rows
+
+
+# ---------------------------------------------------------------- forms known by their printed title
+# (自评报告, 基础数据表, 自评表): the title's last words name the kind, through the ``form_title`` vocabulary.
+
+_UNIT_IN_LABEL = re.compile(r"[（(]\s*(?P<unit>百万元|亿元|万元|千元|元)\s*[)）]")
+_COLON_PAIR = re.compile(r"(?P<label>[^\s：:]+?)\s*[：:]\s*(?P<value>[^\s：:]*)")
+
+
+def form_title_kind(text: str | None, vocab: Vocabulary) -> str | None:
+    """The form kind whose title words end ``text`` (…整体支出绩效自评表 → department_self_evaluation)."""
+    from loaders.vocabulary import normalise_label
+
+    norm = normalise_label(compact(text))
+    best = max((label for label in vocab.labels("form_title") if norm.endswith(label)), key=len, default=None)
+    match = vocab.lookup("form_title", best) if best else None
+    return match.field_key if match else None
+
+
+def titled_table_forms(doc: ReadDocument, vocab: Vocabulary, kind: str) -> list[tuple[int, str]]:
+    """(first block, title) of each table form of ``kind``: a title paragraph right above a run of rows."""
+    found: list[tuple[int, str]] = []
+    for i, block in enumerate(doc.blocks):
+        if block.kind != "row" or (i > 0 and doc.blocks[i - 1].kind == "row"):
+            continue
+        first, title = title_before(doc, i)
+        if title and form_title_kind(title, vocab) == kind:
+            found.append((first, title))
+    return found
+
+
+def next_form_start(doc: ReadDocument, vocab: Vocabulary, after: int) -> int:
+    """Index of the first block after ``after`` that starts a titled table form (or the document's end)."""
+    for i in range(after + 1, len(doc.blocks)):
+        if doc.blocks[i].kind == "row" and doc.blocks[i - 1].kind != "row":
+            first, title = title_before(doc, i)
+            if title and form_title_kind(title, vocab) and first > after:
+                return first
+    return len(doc.blocks)
+
+
+def unit_in_label(text: str | None) -> str | None:
+    """The money unit a label carries in brackets (经费控制情况（万元）, 年度预算申请（万元）)."""
+    m = _UNIT_IN_LABEL.search(text or "")
+    return m.group("unit") if m else None
+
+
+def colon_fields(text: str, line: int, vocab: Vocabulary, context: str) -> list[FieldRecord]:
+    """Known ``label：value`` pairs in one line of text (填表人：罗莉   填报日期：2025.10.17 …)."""
+    fields = []
+    for m in _COLON_PAIR.finditer(text or ""):
+        match = vocab.lookup(context, m.group("label"))
+        if match is not None:
+            fields.append(FieldRecord(m.group("label"), match.field_key, m.group("value"), line, match.placement))
+    return fields

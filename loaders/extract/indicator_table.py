@@ -59,7 +59,13 @@ def _place(block: Block, columns: list[str | None], vocab: Vocabulary, positiona
     if positional:
         return align(block.cells, width, positional)
     for j, cell in enumerate(block.cells):
-        for ctx in ("level2", "level1"):
+        contexts = ("level2", "level1")
+        # 成本指标 is a level-1 label in the newer framework and a level-2 one in the older: followed by a
+        # level-2 label in the next cell (成本指标（20分） | 经济成本指标) it is the level 1.
+        following = block.cells[j + 1].text if j + 1 < len(block.cells) else None
+        if _level(vocab, "level1", cell.text) and _level(vocab, "level2", following):
+            contexts = ("level1",)
+        for ctx in contexts:
             if ctx in columns and _level(vocab, ctx, cell.text):
                 start = columns.index(ctx)
                 placed: list[Cell | None] = [None] * width

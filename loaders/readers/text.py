@@ -5,7 +5,10 @@ Three row styles occur, often in one file:
 * cell-per-line: every table cell on its own line behind one tab, a blank line ending the row, and a
   line without a tab continuing the cell above (``数量\\n指标``);
 * tab-separated: one row per line, cells between tabs (PDF and spreadsheet exports);
-* pipe tables: ``| a | b |`` rows from markdown.
+* pipe tables: ``| a | b |`` rows from markdown;
+* spaced rows: a web page's table copied as text, its cells run together on one line with runs of two or
+  more spaces (or ideographic spaces) between them. Prose has such runs too (a date, a signature line), so
+  a spaced line is a row only when one of its cells is a label the vocabulary knows.
 
 Everything else is a paragraph. The reader knows nothing of form kinds.
 """
@@ -16,23 +19,48 @@ import re
 
 from loaders.errors import ReadError
 from loaders.model import Block, Cell, Line, ReadDocument
+from loaders.vocabulary import load_vocabulary
 
 _RULE = re.compile(r"^[\s|:]*(-{3,}|={3,})[\s\-|:=]*$")
 # A short line after a blank inside a table is a cell broken by an empty paragraph (年度预 / 算申请).
 _MAX_BROKEN_CELL_FRAGMENT = 12
+_SPACED_GAP = re.compile(r"(?: {2,}|\u3000+)")
+
+
+# A note that says the document is incomplete; ingest records it as a warning (status partial).
+TRUNCATED_NOTE = "truncated: the file ends inside a character (an interrupted download or copy?)"
+
+
+def _utf8_cut_short(data: bytes) -> str | None:
+    """UTF-8 text whose only fault is an incomplete last character (a file cut off mid-character)."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            return data[: exc.start].decode("utf-8-sig")
+    return None
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding); UTF-8 first, then GB18030 (a superset of GBK and GB2312)."""
+    """Return (text, encoding); UTF-8 first, then GB18030 (a superset of GBK and GB2312).
+
+    UTF-8 cut off inside its last character stays UTF-8 (encoding ``utf-8 truncated``): decoding it as
+    GB18030 would turn the whole file into mojibake.
+    """
     if not data.strip():
         raise ReadError("empty file")
     if b"\x00" in data[:4096]:
         raise ReadError("binary content: not a text document")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    for encoding in ("utf-8-sig", "utf-8 truncated", "gb18030"):
+        if encoding == "utf-8 truncated":
+            text = _utf8_cut_short(data)
+            if text is None:
+                continue
+        else:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
         controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\r\n\f")
         if controls > max(8, len(text[:20000]) // 100):
             raise ReadError("binary content: not a text document")
@@ -53,6 +81,15 @@ def _kind(raw: str) -> str:
     if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
         return "pipe"
     return "text"
+
+
+def _spaced_cells(raw: str) -> list[str] | None:
+    """The cells of a spaced row (see the module docstring), or None when the line reads as prose."""
+    parts = [p for p in _SPACED_GAP.split(raw.strip()) if p.strip()]
+    if len(parts) < 2:
+        return None
+    vocab = load_vocabulary()
+    return parts if any(vocab.is_label(p) for p in parts) else None
 
 
 def lines_to_blocks(lines: list[Line]) -> list[Block]:
@@ -83,6 +120,11 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
             if row is not None:
                 row[-1].fragments.append((line.no, raw))
                 continue
+            spaced = _spaced_cells(raw)
+            if spaced:
+                cells = [Cell([(line.no, p.strip())], col=j) for j, p in enumerate(spaced)]
+                blocks.append(Block("row", line.no, line.no, cells=cells, page=line.page))
+                continue
             previous = blocks[-1] if blocks else None
             nxt = next((k for k in kinds[i + 1 :] if k != "blank"), None)
             if (
@@ -92,6 +134,8 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
                 and len(raw.strip()) <= _MAX_BROKEN_CELL_FRAGMENT
                 and nxt in ("cell", "text")
                 and previous.cells[-1].line_end >= i - 2
+                # only cell-per-line rows break cells that way; a tab-separated row is whole on its line
+                and not (len(previous.cells) > 1 and len({c.line for c in previous.cells}) == 1)
             ):
                 previous.cells[-1].fragments.append((line.no, raw))
                 previous.line_end = line.no
@@ -118,6 +162,8 @@ def read_text(data: bytes, file_format: str = "text") -> ReadDocument:
         raw_lines.pop()
     lines = [Line(i + 1, t) for i, t in enumerate(raw_lines)]
     doc = ReadDocument(lines=lines, blocks=lines_to_blocks(lines), file_format=file_format)
-    if encoding != "utf-8":
+    if encoding == "utf-8 truncated":
+        doc.notes.append(TRUNCATED_NOTE)
+    elif encoding != "utf-8":
         doc.notes.append(f"decoded as {encoding}")
     return doc

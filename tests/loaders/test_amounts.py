@@ -84,3 +84,67 @@ def _summary(sentence):
 )
 def test_amounts_in_sentence(sentence, expected):
     assert _summary(sentence) == expected
+
+
+def _prose(sentence):
+    return [(a.label, a.value, a.unit, a.parent, a.stage, a.year, a.per_unit) for a in amounts_in_sentence(sentence)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # numbering and a leading year leave the label; the year is kept apart
+        ("1.2024年度年初预算资金258.07万元。", [("年初预算资金", Decimal("258.07"), "万元", None, "年初预算", 2024, False)]),
+        # a label that is only a stage names the item before it; a share after money is a share of it
+        (
+            "2024年度三公经费预算0.3万元，决算0.13万元，完成预算的43%。",
+            [
+                ("三公经费预算", Decimal("0.3"), "万元", None, "预算", 2024, False),
+                ("三公经费", Decimal("0.13"), "万元", None, "决算", 2024, False),
+                ("完成预算的", 43, "%", 1, "预算", 2024, False),
+            ],
+        ),
+        # the year compared with is not the amount's year
+        (
+            "2024年度三公经费决算0万元与2023年决算比较增加0.13万元",
+            [
+                ("三公经费决算", 0, "万元", None, "决算", 2024, False),
+                ("与2023年决算比较增加", Decimal("0.13"), "万元", None, "增加", 2024, False),
+            ],
+        ),
+        # 主要为 opens parts like 其中; a part without a stage word takes its total's
+        (
+            "决算支出205.49万元，主要为彩票公益金项目205.49万元。",
+            [
+                ("决算支出", Decimal("205.49"), "万元", None, "决算支出", None, False),
+                ("彩票公益金项目", Decimal("205.49"), "万元", 0, "决算支出", None, False),
+            ],
+        ),
+        # a 其中 that does not follow an amount directly opens nothing
+        (
+            "补差400.2万元。二是特困供养对象483人，其中城市特困108人；月发放基本生活费43.95万元",
+            [
+                ("补差", Decimal("400.2"), "万元", None, None, None, False),
+                ("月发放基本生活费", Decimal("43.95"), "万元", None, None, None, False),
+            ],
+        ),
+        # per-person standards are rates, not sums of money
+        (
+            "保障标准由每人每月650元提高到700元，不低于1150元/月，共计74560元",
+            [
+                ("保障标准由每人每月", 650, "元", None, None, None, True),
+                ("提高到", 700, "元", None, None, None, True),
+                ("不低于", 1150, "元", None, None, None, True),
+                ("共计", 74560, "元", None, None, None, False),
+            ],
+        ),
+        # 万 without 元 is money only at a clause end; 11万人次 is a count; a comma lists, it does not group
+        (
+            "折合人民币约27万余元，受益群众11万人次，分别为12，13万元",
+            [("折合人民币", 27, "万", None, None, None, False), ("", 13, "万元", None, None, None, False)],
+        ),
+        ("合计1,200元", [("合计", 1200, "元", None, None, None, False)]),
+    ],
+)
+def test_amounts_in_prose(sentence, expected):
+    assert _prose(sentence) == expected

@@ -6,7 +6,7 @@ import pytest
 
 from loaders.errors import ReadError
 from loaders.readers import sniff
-from loaders.readers.text import read_text
+from loaders.readers.text import TRUNCATED_NOTE, read_text
 
 
 @pytest.mark.parametrize(
@@ -52,6 +52,19 @@ def test_gbk_text_is_decoded_and_noted():
 
 
 @pytest.mark.parametrize(
+    ("data", "lines", "notes"),
+    [
+        ("\t项目名称\n\t测试项目\n".encode()[:-2], ["\t项目名称", "\t测试项"], [TRUNCATED_NOTE]),  # cut inside 目
+        ("\t项目名称\n\t测试".encode(), ["\t项目名称", "\t测试"], []),  # cut at a character: nothing to notice
+    ],
+)
+def test_utf8_cut_off_stays_utf8_and_is_noted(data, lines, notes):
+    doc = read_text(data)
+    assert [ln.text for ln in doc.lines] == lines
+    assert doc.notes == notes
+
+
+@pytest.mark.parametrize(
     ("data", "message"),
     [
         (b"", "empty file"),
@@ -76,3 +89,19 @@ def test_bad_input_raises_one_line_reason(data, message):
 )
 def test_sniff_by_content(head, kind):
     assert sniff(head) == kind
+
+
+@pytest.mark.parametrize(
+    ("line", "cells"),
+    [
+        ("项目名称  农村公路养护  主管部门  某县交通运输局", ["项目名称", "农村公路养护", "主管部门", "某县交通运输局"]),
+        ("产出指标\u3000数量指标\u3000养护里程\u3000≥120公里", ["产出指标", "数量指标", "养护里程", "≥120公里"]),
+        ("填表人：罗莉   填报日期：2025.10.17 联系电话：22168697  单位负责人签字：何荣", None),  # no known label: prose
+        ("2025年 10 月  17日", None),
+        ("项目名称 农村公路养护", None),  # one space is a word gap, not a cell boundary
+    ],
+)
+def test_spaced_web_rows_need_a_known_label(line, cells):
+    doc = read_text(line.encode())
+    block = doc.blocks[0]
+    assert (block.texts if block.kind == "row" else None) == cells

@@ -1,0 +1,354 @@
+"""Tables with one row per special fund or spending direction (汇总表, 支出方向绩效目标表).
+
+Shared by the ``special_fund_summary`` and ``spending_direction_target`` recognisers: both are a header
+of known column labels (one vocabulary context per kind) and rows of values, and the wide kind adds an
+indicator region — a 绩效指标 cell over rows of 一级 labels (产出指标, 效益指标) and 二级 labels (数量指标 …).
+Columns are found by their header labels, never by position, so another province's column order or an
+extra column reads the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders.amounts import parse_money, unit_from_header
+from loaders.extract.common import is_title_text, merge_rows_to_width
+from loaders.model import AmountRecord, Block, Cell, ExtractedForm, FieldRecord, IndicatorRecord, IssueRecord, ReadDocument
+from loaders.textnorm import compact
+from loaders.vocabulary import Vocabulary
+
+# A unit printed in a column label: 资金总额（万元）.
+_LABEL_UNIT = re.compile(r"[（(]\s*(?P<unit>百万元|亿元|万元|千元|元)\s*[)）]")
+_YEAR = re.compile(r"(?<!\d)(?P<year>(19|20)\d{2})\s*年")
+_PLACEHOLDER = {"", "无", "/", "-", "—", "——"}
+# Field keys of columns that hold money; each such cell becomes an amount as well as a field.
+MONEY_KEYS = ("funding_total", "annual_funding")
+INDICATOR_REGION = "indicators"  # field key of the 绩效指标 cell over the level columns
+MIN_HEADER_HITS = 3
+
+
+@dataclass
+class Column:
+    label: str  # as printed (continuation lines joined)
+    key: str | None  # vocabulary field key; None for a column the vocabulary does not know
+    unit: str | None = None  # unit printed in the label itself
+    level1: str | None = None  # indicator columns: 一级 label as printed above them
+    level2: str | None = None  # indicator columns: 二级 label as printed
+    line: int = 0
+
+    @property
+    def is_indicator(self) -> bool:
+        return self.level2 is not None or self.level1 is not None
+
+
+@dataclass
+class TableRow:
+    block_start: int
+    block_end: int
+    cells: list[Cell | None]
+
+
+@dataclass
+class FundTable:
+    context: str
+    header_index: int
+    first_index: int  # first block of the table with its title and unit line
+    end_index: int  # first block after the table
+    columns: list[Column]
+    title: str | None
+    unit: str | None
+    unit_line: int | None
+    reporting_unit: str | None  # the organisation printed before 单位：… on the unit line
+    year: int | None
+    rows: list[TableRow] = field(default_factory=list)
+    issues: list[IssueRecord] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+    @property
+    def has_indicators(self) -> bool:
+        return any(c.is_indicator for c in self.columns)
+
+
+def _lookup(vocab: Vocabulary, context: str, text: str) -> tuple[str | None, str | None]:
+    """(field key, unit printed in the label) for a header cell."""
+    m = _LABEL_UNIT.search(text)
+    unit = m.group("unit") if m else None
+    label = _LABEL_UNIT.sub("", text) if m else text
+    hit = vocab.lookup(context, label)
+    return (hit.field_key if hit else None), unit
+
+
+def _is_level(vocab: Vocabulary, text: str, level: str | None = None) -> bool:
+    """Is ``text`` a 一级 / 二级 label (either when ``level`` is None)? 成本指标 is both."""
+    return any(vocab.lookup(ctx, text) for ctx in ((level,) if level else ("level1", "level2")))
+
+
+def is_table_header(block: Block, vocab: Vocabulary, context: str) -> bool:
+    """A header row: most of its filled cells are column labels of ``context``, a name column among them."""
+    if block.kind != "row":
+        return False
+    filled = [c for c in block.cells if not c.is_empty]
+    keys = [_lookup(vocab, context, c.text)[0] for c in filled]
+    hits = [k for k in keys if k is not None]
+    return "project_name" in hits and len(hits) >= MIN_HEADER_HITS and len(hits) * 2 > len(filled)
+
+
+def _is_level_row(block: Block, vocab: Vocabulary) -> bool:
+    filled = [c for c in block.cells if not c.is_empty]
+    return block.kind == "row" and bool(filled) and all(_is_level(vocab, c.text) for c in filled)
+
+
+def _title_and_unit(doc: ReadDocument, header_index: int) -> tuple[int, str | None, str | None, int | None, str | None]:
+    """Walk back over the paragraphs above the header: the 单位 line and the title."""
+    first = header_index
+    title = unit = reporting = None
+    unit_line = None
+    j = header_index - 1
+    while j >= 0 and header_index - j <= 4 and doc.blocks[j].kind == "paragraph":
+        text = doc.blocks[j].text.strip()
+        if text and unit is None and unit_from_header(text):
+            unit, unit_line = unit_from_header(text), doc.blocks[j].line_start
+            before = re.split(r"单位\s*[:：]", text)[0].strip(" \u3000\t")
+            reporting = before or None
+        elif text and is_title_text(text):
+            title = text.lstrip("#").strip()
+            first = j
+            break
+        elif text:
+            break
+        first = j
+        j -= 1
+    return first, title, unit, unit_line, reporting
+
+
+def _level1_by_family(vocab: Vocabulary, level1_cells: list[Cell], level2_cells: list[Cell]) -> list[str | None]:
+    """The 一级 label above each 二级 column when the 一级 row is not printed cell for cell.
+
+    The cell-per-line export drops the cells a horizontal merge covers, so which columns a 一级 label
+    spans is lost. The 二级 label's family in the vocabulary tells it (数量指标 → 产出, 社会效益指标 → 效益):
+    a column moves on to the next printed 一级 label once its family is that label's, and otherwise stays
+    with the current one (the older framework prints 成本 under 产出 and 满意度 under 效益). With no 一级
+    row the family's standard label is used.
+    """
+    if not level1_cells:
+        return [_family_label(vocab, c.text) for c in level2_cells]
+    labels = [c.text for c in level1_cells]
+    keys = [(m.field_key if (m := vocab.lookup("level1", t)) else None) for t in labels]
+    out: list[str | None] = []
+    current = 0
+    for c in level2_cells:
+        fam = _family(vocab, c.text)
+        nxt = next((j for j in range(current + 1, len(labels)) if fam is not None and keys[j] == fam), None)
+        if nxt is not None:
+            current = nxt
+        out.append(labels[current])
+    return out
+
+
+def _family(vocab: Vocabulary, level2: str | None) -> str | None:
+    m = vocab.lookup("level2", level2)
+    fam = vocab.lookup("level2_family", m.standard_label) if m else None
+    return fam.field_key if fam else None
+
+
+def _family_label(vocab: Vocabulary, level2: str | None) -> str | None:
+    m = vocab.lookup("level2", level2)
+    fam = vocab.lookup("level2_family", m.standard_label) if m else None
+    return fam.standard_label if fam else None
+
+
+def _columns(header_rows: list[Block], vocab: Vocabulary, context: str) -> list[Column]:
+    """Label columns from the top header row, then one column per 二级 label of the indicator region."""
+    top = header_rows[0]
+    columns: list[Column] = []
+    region: int | None = None
+    for pos, cell in enumerate(top.cells):
+        key, unit = _lookup(vocab, context, cell.text)
+        if key == INDICATOR_REGION or (key is None and _is_level(vocab, cell.text, "level1")):
+            region = pos
+            break
+        columns.append(Column(cell.text, key, unit, line=cell.line))
+    if region is None:
+        return columns
+    # the top row itself may carry the 一级 labels when no 绩效指标 cell sits above them
+    candidates = [top, *header_rows[1:]]
+
+    def count(block: Block, level: str, skip: int) -> int:
+        return sum(_is_level(vocab, c.text, level) for c in block.cells[skip:])
+
+    level2_row = max(candidates, key=lambda b: count(b, "level2", region if b is top else 0))
+    if count(level2_row, "level2", region if level2_row is top else 0) == 0:
+        return columns
+    level1_row = next((b for b in candidates if b is not level2_row and count(b, "level1", region if b is top else 0)), None)
+    if level1_row is not None and len(level1_row.cells) == len(level2_row.cells):
+        # printed cell for cell: each 一级 label covers the columns up to the next one
+        current = None
+        for c1, c2 in zip(level1_row.cells, level2_row.cells, strict=True):
+            if _is_level(vocab, c1.text, "level1"):
+                current = c1.text
+            if _is_level(vocab, c2.text, "level2"):
+                columns.append(Column(c2.text, None, None, current, c2.text, c2.line))
+        return columns
+    level2_cells = [c for c in level2_row.cells if _is_level(vocab, c.text, "level2")]
+    level1_cells = [] if level1_row is None else [c for c in level1_row.cells if _is_level(vocab, c.text, "level1")]
+    for c, l1 in zip(level2_cells, _level1_by_family(vocab, level1_cells, level2_cells), strict=True):
+        columns.append(Column(c.text, None, None, l1, c.text, c.line))
+    return columns
+
+
+def read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[FundTable]:
+    """Every table in ``doc`` whose header is labelled in ``context``, with its rows rejoined to full width."""
+    tables: list[FundTable] = []
+    i = 0
+    blocks = doc.blocks
+    while i < len(blocks):
+        if not is_table_header(blocks[i], vocab, context):
+            i += 1
+            continue
+        header_rows = [blocks[i]]
+        j = i + 1
+        while j < len(blocks) and _is_level_row(blocks[j], vocab):
+            header_rows.append(blocks[j])
+            j += 1
+        first, title, unit, unit_line, reporting = _title_and_unit(doc, i)
+        year_m = _YEAR.search(title or "")
+        table = FundTable(
+            context=context,
+            header_index=i,
+            first_index=first,
+            end_index=j,
+            columns=_columns(header_rows, vocab, context),
+            title=title,
+            unit=unit,
+            unit_line=unit_line,
+            reporting_unit=reporting,
+            year=int(year_m.group("year")) if year_m else None,
+        )
+        k = j
+        while k < len(blocks) and blocks[k].kind == "row" and not is_table_header(blocks[k], vocab, context):
+            k += 1
+        table.end_index = k
+        for start, end, cells in merge_rows_to_width(blocks[j:k], table.width):
+            placed: list[Cell | None] = list(cells)
+            if len(cells) != table.width:
+                text = " | ".join(c.text for c in cells if not c.is_empty)
+                table.issues.append(
+                    IssueRecord(
+                        "warning",
+                        "row_width",
+                        f"row has {len(cells)} cells, header has {table.width}: {text[:60]}",
+                        cells[0].line if cells else None,
+                        text,
+                    )
+                )
+                placed = (placed + [None] * table.width)[: table.width] if len(cells) < table.width else placed
+            table.rows.append(TableRow(j + start, j + end, placed))
+        tables.append(table)
+        i = k
+    return tables
+
+
+def row_of_span(tables: list[FundTable], block_start: int, block_end: int) -> tuple[FundTable, TableRow | None]:
+    """The table and row a recogniser's span covers (a span holds at most one row)."""
+    for t in tables:
+        for r in t.rows:
+            if block_start <= r.block_start < block_end:
+                return t, r
+    for t in tables:
+        if t.first_index <= block_start < t.end_index:
+            return t, None
+    raise ValueError(f"no table row in blocks {block_start}-{block_end}")
+
+
+def spans(tables: list[FundTable]) -> list[tuple[int, int, str | None]]:
+    """One span per row (the first row also takes the title and header); a table without rows keeps one."""
+    out: list[tuple[int, int, str | None]] = []
+    for t in tables:
+        if not t.rows:
+            out.append((t.first_index, t.end_index, t.title))
+            continue
+        for n, r in enumerate(t.rows):
+            start = t.first_index if n == 0 else r.block_start
+            end = t.end_index if n == len(t.rows) - 1 else t.rows[n + 1].block_start
+            out.append((start, end, t.title))
+    return out
+
+
+def extract_row(form_kind: str, table: FundTable, row: TableRow | None, doc: ReadDocument) -> ExtractedForm:
+    """One form per table row: its labelled cells as fields, its money columns as amounts, its indicator cells."""
+    header = doc.blocks[table.header_index]
+    line_start = doc.blocks[table.first_index].line_start
+    form = ExtractedForm(form_kind, table.title, None, line_start, header.line_end)
+    if table.reporting_unit and table.unit_line:
+        form.fields.append(FieldRecord("", "reporting_department", table.reporting_unit, table.unit_line, "inferred"))
+    if row is None:
+        form.issues.append(IssueRecord("warning", "empty_table", "table has a header but no rows", header.line_start))
+        form.issues.extend(table.issues)
+        return form
+    row_blocks = doc.blocks[row.block_start : row.block_end]
+    if row.block_start != table.rows[0].block_start:
+        form.line_start = row_blocks[0].line_start
+    form.line_end = max(b.line_end for b in row_blocks)
+    form.issues.extend(i for i in table.issues if i.line_no is not None and form.line_start <= i.line_no <= form.line_end)
+    for col, cell in zip(table.columns, row.cells, strict=False):
+        if cell is None or cell.is_empty:
+            continue
+        if col.is_indicator:
+            if compact(cell.text) in _PLACEHOLDER:
+                continue
+            form.indicators.append(
+                IndicatorRecord(
+                    level1_printed=col.level1,
+                    level2_printed=col.level2,
+                    level3=None,
+                    target_text=cell.text,
+                    line_start=cell.line,
+                    line_end=cell.line_end,
+                )
+            )
+            continue
+        placement = "exact" if col.key else "unplaced"
+        form.fields.append(FieldRecord(col.label, col.key, cell.text, cell.line, placement))
+        if col.key is None:
+            form.issues.append(
+                IssueRecord("info", "unknown_column", f"column {col.label!r} is not in the vocabulary", cell.line, cell.text)
+            )
+        if col.key == "project_name" and form.subject_name is None:
+            form.subject_name = cell.text
+        if col.key in MONEY_KEYS:
+            money = parse_money(cell.text, col.unit or table.unit)
+            if money is None:
+                form.issues.append(
+                    IssueRecord("warning", "not_an_amount", f"{col.label}: {cell.text[:60]}", cell.line, cell.text)
+                )
+                continue
+            form.amounts.append(
+                AmountRecord(
+                    item_label_printed=col.label,
+                    text_printed=money.printed,
+                    value=money.value,
+                    unit_printed=money.unit or col.unit or table.unit,
+                    value_wan=money.value_wan,
+                    line_no=cell.line,
+                    item_key=col.key,
+                    year=table.year,
+                )
+            )
+            if money.value_wan is None:
+                form.issues.append(
+                    IssueRecord("warning", "amount_without_unit", f"{col.label}: no unit printed for {cell.text}", cell.line)
+                )
+    for extra in row.cells[table.width :]:
+        if extra is not None and not extra.is_empty:
+            form.issues.append(
+                IssueRecord(
+                    "warning", "cell_outside_columns", f"cell beyond the header: {extra.text[:60]}", extra.line, extra.text
+                )
+            )
+    if form.subject_name is None:
+        form.issues.append(IssueRecord("warning", "missing_field", "row has no fund name", form.line_start))
+    return form

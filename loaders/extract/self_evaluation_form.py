@@ -1,0 +1,261 @@
+"""The body shared by 部门整体支出绩效自评表 and 项目支出绩效自评表 (one reader, two form kinds).
+
+Both print, in this order and each found by its labels (``evaluation_header`` vocabulary):
+- label/value rows (预算部门名称 | …; 项目名称 | …; 主管部门 | … | 实施单位 | …);
+- a funding block: a header row of ``funding_column`` labels (年初预算数 | 全年预算数 | 全年执行数 | 分值 |
+  执行率 | 得分), then the 年度资金总额 row and its parts (其中：财政拨款 / 其他资金 …), value cells
+  right-aligned under the header; 分值 / 执行率 / 得分 become fields of the row;
+- optionally groups of ``label：amount`` cells under 按收入性质分 / 按支出性质分, parts of the total's
+  全年执行数;
+- 年度总体目标 with 预期目标 / 实际完成情况 (fields; the amounts in their text land too);
+- the indicator table (read by :func:`read_indicator_table`) and its 总分 row (fields).
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.amounts import amounts_in_sentence, parse_money, to_wan
+from loaders.extract.common import (
+    colon_fields,
+    is_header_row,
+    label_value_fields,
+    unit_in_label,
+    unplaced,
+)
+from loaders.extract.indicator_table import read_indicator_table
+from loaders.model import AmountRecord, Block, ExtractedForm, FieldRecord, FormSpan, ReadDocument
+from loaders.textnorm import compact
+from loaders.vocabulary import Vocabulary
+
+CONTEXT = "evaluation_header"
+# 分值 / 执行率 / 得分 of the funding block are scores, not money
+_SCORE_COLUMNS = {"weight", "execution_rate", "score"}
+_NO_VALUE = {"", "——", "—", "-", "--", "/", "无"}
+_LABELLED_AMOUNT = re.compile(r"^\s*(?:其中\s*[:：]?)?\s*(?P<label>[^：:]+?)\s*[：:]\s*(?P<value>.*)$")
+_PARTS = re.compile(r"^\s*其中\s*[:：]?\s*")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# The template's money unit when no label prints one (年度预算申请（万元）, 项目资金（万元）).
+_TEMPLATE_UNIT = "万元"
+
+
+def _key(vocab: Vocabulary, context: str, text: str | None) -> str | None:
+    m = vocab.lookup(context, text)
+    if m is None and text:
+        m = vocab.lookup(context, re.sub(r"[（(][^）)]*[)）]\s*$", "", text))
+    return m.field_key if m else None
+
+
+def _first_key(block: Block, vocab: Vocabulary) -> tuple[str | None, int]:
+    """The ``evaluation_header`` key of the row's first non-empty cell, and that cell's index."""
+    for j, cell in enumerate(block.cells):
+        if not cell.is_empty:
+            return _key(vocab, CONTEXT, cell.text), j
+    return None, -1
+
+
+def _is_funding_header(block: Block, vocab: Vocabulary) -> bool:
+    keys = [_key(vocab, "funding_column", c.text) for c in block.cells]
+    money = [k for k in keys if k and k not in _SCORE_COLUMNS]
+    return block.kind == "row" and len(money) >= 2
+
+
+def _is_group_header(block: Block, vocab: Vocabulary) -> bool:
+    return block.kind == "row" and any(_key(vocab, "funding_group", c.text) for c in block.cells)
+
+
+class _Funding:
+    """State of the funding block while its rows are read."""
+
+    def __init__(self) -> None:
+        self.columns: list[tuple[str, str | None]] = []  # (header as printed, funding_column key)
+        self.unit: str | None = None
+        self.total: dict[str, int] = {}  # column key → amount index of the 年度资金总额 row
+        self.groups: dict[int, str] = {}  # cell index → group label (按收入性质分)
+
+
+def extract_form(doc: ReadDocument, span: FormSpan, vocab: Vocabulary, form_kind: str) -> ExtractedForm:
+    blocks = doc.blocks[span.block_start : span.block_end]
+    form = ExtractedForm(
+        form_kind=form_kind,
+        title=span.title,
+        subject_name=None,
+        line_start=blocks[0].line_start,
+        line_end=blocks[-1].line_end,
+    )
+    funding = _Funding()
+    year_match = _YEAR.search(span.title or "")
+    year = int(year_match.group(1)) if year_match else None
+    mode = None  # None | "funding" | "groups" | "target"
+    target_header: list[str] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if block.kind != "row":
+            form.fields.extend(colon_fields(block.text, block.line_start, vocab, "signature"))
+            i += 1
+            continue
+        key, j = _first_key(block, vocab)
+        if is_header_row(block, vocab):
+            table = read_indicator_table(
+                blocks,
+                i,
+                vocab,
+                positional=False,
+                stop=lambda b: _first_key(b, vocab)[0] == "total_row" or is_header_row(b, vocab),
+            )
+            form.indicators.extend(table.indicators)
+            form.fields.extend(table.fields)
+            form.issues.extend(table.issues)
+            i, mode = max(table.end, i + 1), None
+            continue
+        if j < 0:
+            i += 1
+            continue
+        for cell in block.cells:
+            funding.unit = unit_in_label(cell.text) or funding.unit
+        if key == "total_row":
+            numbers = [c for c in block.cells[j + 1 :] if parse_money(c.text) is not None]
+            for field_key, cell in zip(("total_weight", "total_score"), numbers, strict=False):
+                form.fields.append(FieldRecord(block.cells[j].text, field_key, cell.text, cell.line))
+            mode = None
+        elif _is_funding_header(block, vocab):
+            funding.columns = [(c.text, _key(vocab, "funding_column", c.text)) for c in block.cells]
+            while funding.columns and funding.columns[0][1] is None:
+                funding.columns.pop(0)
+            mode = "funding"
+        elif _is_group_header(block, vocab):
+            funding.groups = {k: c.text.rstrip(":：") for k, c in enumerate(block.cells) if not c.is_empty}
+            mode = "groups"
+        elif key == "overall_target":
+            target_header = [c.text for c in block.cells[j + 1 :]]
+            mode = "target"
+        elif key in ("funding_block", "indicator_block") and all(c.is_empty for c in block.cells[j + 1 :]):
+            pass  # a label row of a merged cell (年度预算申请（万元）, 绩效指标)
+        elif mode == "funding" and (key == "funding_total" or funding.total):
+            _funding_row(form, block, j, funding, vocab, span, year)
+        elif mode == "groups":
+            _group_row(form, block, funding, span, year)
+        elif mode == "target":
+            _target_row(form, block, target_header, vocab, year)
+            mode = None
+        else:
+            fields, issues = label_value_fields(block, vocab, CONTEXT)
+            form.issues.extend(issues)
+            form.fields.extend(fields)
+            if not fields:
+                form.issues.append(unplaced(block))
+        i += 1
+    names = [f for f in form.fields if f.field_key in ("project_name", "department_name") and f.value_printed]
+    form.subject_name = next((f.value_printed for f in names if f.field_key == "project_name"), None) or next(
+        (f.value_printed for f in names), None
+    )
+    return form
+
+
+def _funding_row(
+    form: ExtractedForm, block: Block, j: int, funding: _Funding, vocab: Vocabulary, span: FormSpan, year: int | None
+) -> None:
+    """年度资金总额 or one of its parts: one amount per money column, fields for 分值 / 执行率 / 得分."""
+    width = len(funding.columns)
+    cells = block.cells[j:]
+    label_cell, values = cells[0], cells[1:]
+    values = values[-width:] if len(values) >= width else [None] * (width - len(values)) + values
+    label = _PARTS.sub("", label_cell.text)
+    is_total = _key(vocab, CONTEXT, label) == "funding_total" and not funding.total
+    unit = funding.unit or _TEMPLATE_UNIT
+    for (header, column), cell in zip(funding.columns, values, strict=True):
+        if cell is None or compact(cell.text) in _NO_VALUE:
+            continue
+        if column in _SCORE_COLUMNS:
+            # the total's 分值 / 执行率 / 得分 count towards 总分; a part's are its own (funding_part_…)
+            key = f"funding_{column}" if is_total else f"funding_part_{column}"
+            form.fields.append(FieldRecord(f"{label} {header}", key, cell.text, cell.line))
+            continue
+        money = parse_money(cell.text, unit)
+        if money is None:
+            form.issues.append(unplaced(block, "unreadable_amount"))
+            continue
+        parent = None if is_total else funding.total.get(column or "")
+        if is_total and column:
+            funding.total[column] = len(form.amounts)
+        form.amounts.append(
+            AmountRecord(
+                item_label_printed=label,
+                text_printed=cell.text,
+                value=money.value,
+                unit_printed=money.unit or unit,
+                value_wan=money.value_wan,
+                line_no=cell.line,
+                item_key="funding_total" if is_total else None,
+                stage_printed=header,
+                year=year,
+                parent_seq=parent,
+                section=span.title,
+                placement="exact" if funding.unit else "inferred",
+            )
+        )
+
+
+def _group_row(form: ExtractedForm, block: Block, funding: _Funding, span: FormSpan, year: int | None) -> None:
+    """``label：amount`` cells, each under the group printed above its column (按收入性质分 …)."""
+    total = funding.total.get("executed")
+    if total is None and funding.total:
+        total = max(funding.total.values())
+    unit = funding.unit or _TEMPLATE_UNIT
+    offset = len(block.cells) - max(funding.groups, default=0) - 1 if funding.groups else 0
+    for k, cell in enumerate(block.cells):
+        m = _LABELLED_AMOUNT.match(cell.text) if not cell.is_empty else None
+        if m is None:
+            if not cell.is_empty:
+                form.issues.append(unplaced(block))
+            continue
+        group = funding.groups.get(k - offset) or funding.groups.get(k)
+        value = m.group("value").strip()
+        if not value:
+            form.fields.append(FieldRecord(m.group("label"), "funding_part_blank", "", cell.line))
+            continue
+        money = parse_money(value, unit)
+        if money is None:
+            form.issues.append(unplaced(block, "unreadable_amount"))
+            continue
+        form.amounts.append(
+            AmountRecord(
+                item_label_printed=m.group("label"),
+                text_printed=cell.text,
+                value=money.value,
+                unit_printed=money.unit or unit,
+                value_wan=money.value_wan,
+                line_no=cell.line,
+                year=year,
+                parent_seq=total,
+                section=group or span.title,
+                placement="exact" if group else "inferred",
+            )
+        )
+
+
+def _target_row(form: ExtractedForm, block: Block, header: list[str], vocab: Vocabulary, year: int | None) -> None:
+    """预期目标 / 实际完成情况 texts as fields; the sums of money printed in them as amounts."""
+    values = [c for c in block.cells if not c.is_empty]
+    for head, cell in zip(header[-len(values) :] if values else [], values, strict=False):
+        form.fields.append(FieldRecord(head, _key(vocab, CONTEXT, head) or "overall_target", cell.text, cell.line))
+        index: dict[int, int] = {}
+        for k, a in enumerate(amounts_in_sentence(cell.text)):
+            if a.per_unit or a.is_share:
+                continue
+            index[k] = len(form.amounts)
+            form.amounts.append(
+                AmountRecord(
+                    item_label_printed=a.label,
+                    text_printed=a.text or a.printed,
+                    value=a.value,
+                    unit_printed=a.unit,
+                    value_wan=to_wan(a.value, a.unit),
+                    line_no=cell.line,
+                    stage_printed=head,
+                    year=a.year or year,
+                    parent_seq=index.get(a.parent) if a.parent is not None else None,
+                    section=f"年度总体目标 {head}",
+                )
+            )
