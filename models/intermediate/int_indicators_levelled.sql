@@ -1,4 +1,6 @@
--- Indicators with their printed 一级 / 二级 levels mapped to the standard taxonomy via the vocabulary seed.
+-- Indicators with their printed 一级 / 二级 levels mapped to the standard taxonomy: the printed label through
+-- the vocabulary seed (label_vocabulary, variants such as 产出指示 / 实效目标), then the taxonomy seed
+-- (indicator_taxonomy) for names and for the 一级 a 二级 belongs to when no 一级 is printed.
 with
 
 indicators as (
@@ -9,11 +11,14 @@ vocabulary as (
     select * from {{ ref('label_vocabulary') }}
 ),
 
+taxonomy as (
+    select * from {{ ref('indicator_taxonomy') }}
+),
+
 level1 as (
     select
         {{ label_key('label') }} as label_key,
         field_key as level1_key,
-        standard_label as level1_name,
     from vocabulary
     where context = 'level1'
 ),
@@ -22,23 +27,48 @@ level2 as (
     select
         {{ label_key('label') }} as label_key,
         field_key as level2_key,
-        standard_label as level2_name,
     from vocabulary
     where context = 'level2'
 ),
 
-final as (
+taxonomy1 as (
+    select * from taxonomy
+    where indicator_level = 1
+),
+
+taxonomy2 as (
+    select * from taxonomy
+    where indicator_level = 2
+),
+
+mapped as (
     select
         indicators.*,
-        level1.level1_key,
-        level1.level1_name,
+        level1.level1_key as level1_key_printed,
         level2.level2_key,
-        level2.level2_name,
     from indicators
     left join level1
         on indicators.level1_label_key = level1.label_key
     left join level2
         on indicators.level2_label_key = level2.label_key
+),
+
+final as (
+    select
+        mapped.*,
+        taxonomy2.name_zh as level2_name,
+        taxonomy1.name_zh as level1_name,
+        coalesce(mapped.level1_key_printed, taxonomy2.parent_level1_key) as level1_key,
+        case
+            when mapped.level1_key_printed is not null then 'printed'
+            when taxonomy2.parent_level1_key is not null then 'implied'
+            else 'unmapped'
+        end as level1_source,
+    from mapped
+    left join taxonomy2
+        on mapped.level2_key = taxonomy2.level_key
+    left join taxonomy1
+        on coalesce(mapped.level1_key_printed, taxonomy2.parent_level1_key) = taxonomy1.level_key
 )
 
 select * from final

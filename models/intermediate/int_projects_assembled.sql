@@ -1,4 +1,8 @@
--- One row per project form: its labelled header fields turned into columns.
+-- One row per project form: its labelled header fields turned into columns, its departments resolved, the
+-- project it describes (001 prints each special fund twice, in its 汇总表 row and in its 支出方向 form:
+-- forms of one document with the same project name are one project, keyed by the first form) and its
+-- spending direction: as printed (001 prints 支出方向), else mapped from the project or fund name through
+-- the seed spending_directions; a name no pattern fits stays unknown rather than guessed.
 with
 
 forms as (
@@ -9,9 +13,20 @@ form_fields as (
     select * from {{ ref('stg_landing__form_fields') }}
 ),
 
+departments as (
+    select * from {{ ref('int_departments_resolved') }}
+),
+
+directions as (
+    select * from {{ ref('spending_directions') }}
+),
+
+-- the form kinds that describe one project or special fund (department forms are not projects)
 project_forms as (
     select * from forms
-    where form_kind = 'project_target'
+    where form_kind in (
+        'project_target', 'special_fund_summary', 'spending_direction_target', 'project_self_evaluation'
+    )
 ),
 
 -- a label printed twice in one form keeps its first value; the others stay in landing
@@ -37,15 +52,18 @@ pivoted as (
         max(value_printed) filter (where field_key = 'period') as period_text,
         max(value_printed) filter (where field_key = 'main_content') as main_content,
         max(value_printed) filter (where field_key = 'basis') as basis_text,
+        max(value_printed) filter (where field_key = 'spending_direction') as spending_direction_printed,
+        max(value_printed) filter (where field_key in ('fund_name', 'special_fund_name')) as fund_name,
     from first_fields
     group by form_id
 ),
 
-final as (
+assembled as (
     select
         project_forms.form_id,
         project_forms.document_id,
         project_forms.form_seq,
+        project_forms.form_kind,
         project_forms.form_title,
         pivoted.implementing_unit,
         pivoted.supervising_department,
@@ -53,12 +71,63 @@ final as (
         pivoted.period_text,
         pivoted.main_content,
         pivoted.basis_text,
+        pivoted.spending_direction_printed,
+        pivoted.fund_name,
         project_forms.line_start,
         project_forms.line_end,
         coalesce(pivoted.project_name, project_forms.subject_name) as project_name,
     from project_forms
     left join pivoted
         on project_forms.form_id = pivoted.form_id
+),
+
+-- the first form of a project names it; a form without a name is a project of its own
+keyed as (
+    select
+        *,
+        min(form_seq) over (
+            partition by document_id, coalesce(nullif({{ label_key('project_name') }}, ''), cast(form_seq as varchar))
+        ) as project_form_seq,
+    from assembled
+),
+
+direction_matches as (
+    select
+        keyed.form_id,
+        directions.direction_key,
+        directions.direction_name_zh,
+    from keyed
+    inner join directions
+        on regexp_matches(
+            coalesce(keyed.project_name, '') || '|' || coalesce(keyed.fund_name, ''),
+            directions.name_pattern
+        )
+    qualify row_number() over (partition by keyed.form_id order by directions.priority) = 1
+),
+
+final as (
+    select
+        keyed.*,
+        {{ surrogate_key(['keyed.document_id', 'keyed.project_form_seq']) }} as project_key,
+        implementing.department_key as implementing_department_key,
+        supervising.department_key as supervising_department_key,
+        reporting.department_key as reporting_department_key,
+        coalesce(keyed.spending_direction_printed, direction_matches.direction_name_zh)
+            as spending_direction_name,
+        case
+            when keyed.spending_direction_printed is not null then 'printed'
+            when direction_matches.direction_key is not null then 'mapped'
+            else 'unknown'
+        end as spending_direction_source,
+    from keyed
+    left join departments as implementing
+        on keyed.form_id = implementing.form_id and implementing.department_role = 'implementing'
+    left join departments as supervising
+        on keyed.form_id = supervising.form_id and supervising.department_role = 'supervising'
+    left join departments as reporting
+        on keyed.form_id = reporting.form_id and reporting.department_role = 'department'
+    left join direction_matches
+        on keyed.form_id = direction_matches.form_id
 )
 
 select * from final

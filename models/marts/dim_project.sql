@@ -1,25 +1,64 @@
+-- One row per project or special fund of a document; a project printed in several forms (001: its 汇总表 row
+-- and its 支出方向 form) takes each field from the first form that prints it.
 with
 
-projects as (
+project_forms as (
     select * from {{ ref('int_projects_assembled') }}
+),
+
+grouped as (
+    select
+        project_key,
+        cast(count(*) as integer) as form_count,
+        any_value(document_id) as document_id,
+        arg_min(form_id, form_seq) as form_id,
+        arg_min(project_name, form_seq) filter (where project_name is not null) as project_name,
+        arg_min(form_title, form_seq) filter (where form_title is not null) as form_title,
+        arg_min(implementing_unit, form_seq) filter (where implementing_unit is not null) as implementing_unit,
+        arg_min(supervising_department, form_seq) filter (
+            where supervising_department is not null
+        ) as supervising_department,
+        arg_min(attribute_printed, form_seq) filter (where attribute_printed is not null) as attribute_printed,
+        arg_min(period_text, form_seq) filter (where period_text is not null) as period_text,
+        arg_min(main_content, form_seq) filter (where main_content is not null) as main_content,
+        arg_min(basis_text, form_seq) filter (where basis_text is not null) as basis_text,
+        min(line_start) as line_start,
+        max(line_end) as line_end,
+        arg_min(form_kind, form_seq) as form_kind,
+        list_sort(list_distinct(list(form_kind))) as form_kinds,
+        arg_min(fund_name, form_seq) filter (where fund_name is not null) as fund_name,
+        arg_min(implementing_department_key, form_seq) filter (
+            where implementing_department_key is not null
+        ) as implementing_department_key,
+        arg_min(supervising_department_key, form_seq) filter (
+            where supervising_department_key is not null
+        ) as supervising_department_key,
+        coalesce(
+            arg_min(implementing_department_key, form_seq) filter (where implementing_department_key is not null),
+            arg_min(supervising_department_key, form_seq) filter (where supervising_department_key is not null),
+            arg_min(reporting_department_key, form_seq) filter (where reporting_department_key is not null)
+        ) as department_key,
+        arg_min(spending_direction_name, form_seq) filter (
+            where spending_direction_name is not null
+        ) as spending_direction_name,
+        arg_min(spending_direction_printed, form_seq) filter (
+            where spending_direction_printed is not null
+        ) as spending_direction_printed,
+        case
+            when bool_or(spending_direction_source = 'printed') then 'printed'
+            when bool_or(spending_direction_source = 'mapped') then 'mapped'
+            else 'unknown'
+        end as spending_direction_source,
+    from project_forms
+    group by project_key
 ),
 
 final as (
     select
-        {{ surrogate_key(['document_id', 'form_seq']) }} as project_key,
+        * exclude (document_id, spending_direction_name),
         {{ surrogate_key(['document_id']) }} as document_key,
-        form_id,
-        project_name,
-        form_title,
-        implementing_unit,
-        supervising_department,
-        attribute_printed,
-        period_text,
-        main_content,
-        basis_text,
-        line_start,
-        line_end,
-    from projects
+        {{ surrogate_key(["coalesce(spending_direction_name, '未知')"]) }} as spending_direction_key,
+    from grouped
 )
 
 select * from final

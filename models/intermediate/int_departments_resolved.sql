@@ -1,0 +1,170 @@
+-- One row per department name printed in a form (主管部门, 实施单位, or the department a department form is
+-- about), resolved to a region and to a department natural key: the name without its region prefix, within
+-- the region. A name that prints no place takes its document's region.
+with
+
+forms as (
+    select * from {{ ref('stg_landing__forms') }}
+),
+
+form_fields as (
+    select * from {{ ref('stg_landing__form_fields') }}
+),
+
+divisions as (
+    select * from {{ ref('admin_divisions') }}
+),
+
+documents_regioned as (
+    select * from {{ ref('int_documents_regioned') }}
+),
+
+field_names as (
+    select
+        form_id,
+        document_id,
+        case
+            when field_key = 'supervising_department' then 'supervising'
+            when field_key = 'implementing_unit' then 'implementing'
+            else 'department'
+        end as department_role,
+        -- a stamp mark printed after a name is not part of it
+        regexp_replace(value_printed, '[\s　]|[（(]盖章[）)]', '', 'g') as department_name,
+        line_no,
+    from form_fields
+    where
+        field_key in (
+            'supervising_department', 'implementing_unit', 'department', 'department_name',
+            'reporting_department', 'unit_name'
+        )
+        and value_printed is not null
+    qualify row_number() over (partition by form_id, department_role order by field_seq) = 1
+),
+
+-- department forms name their department as the form's subject when no field does
+subject_names as (
+    select
+        forms.form_id,
+        forms.document_id,
+        'department' as department_role,
+        regexp_replace(forms.subject_name, '[\s　]|[（(]盖章[）)]', '', 'g') as department_name,
+        forms.line_start as line_no,
+    from forms
+    where
+        forms.form_kind like 'department%'
+        and forms.subject_name is not null
+        and not exists (
+            select 1 from field_names
+            where field_names.form_id = forms.form_id and field_names.department_role = 'department'
+        )
+),
+
+names as (
+    select * from field_names
+    where department_name != ''
+    union all
+    select * from subject_names
+    where department_name != ''
+),
+
+document_regions as (
+    select
+        documents_regioned.document_id,
+        divisions.city_code as document_city_code,
+        documents_regioned.region_admin_code,
+        documents_regioned.region_level,
+    from documents_regioned
+    left join divisions
+        on
+            documents_regioned.region_admin_code = divisions.admin_code
+            and documents_regioned.region_level = divisions.division_level
+),
+
+-- the most specific division a name prints; a county name shared by several cities prefers the one
+-- whose city the name also prints, then the document's city
+name_matches as (
+    select
+        names.form_id,
+        names.department_role,
+        divisions.admin_code,
+        divisions.division_level,
+    from names
+    inner join divisions
+        on contains(names.department_name, divisions.division_name) and not divisions.is_generic_name
+    left join document_regions
+        on names.document_id = document_regions.document_id
+    qualify row_number() over (
+        partition by names.form_id, names.department_role
+        order by
+            case divisions.division_level when 'county' then 1 when 'city' then 2 else 3 end,
+            contains(names.department_name, coalesce(divisions.city_name, '')) desc,
+            (divisions.city_code = document_regions.document_city_code) desc,
+            divisions.admin_code
+    ) = 1
+),
+
+resolved as (
+    select
+        names.*,
+        coalesce(name_matches.admin_code, document_regions.region_admin_code) as region_admin_code,
+        coalesce(name_matches.division_level, document_regions.region_level) as region_level,
+        case
+            when name_matches.admin_code is not null then 'name'
+            when document_regions.region_admin_code is not null then 'document'
+            else 'unknown'
+        end as region_source,
+    from names
+    left join name_matches
+        on names.form_id = name_matches.form_id and names.department_role = name_matches.department_role
+    left join document_regions
+        on names.document_id = document_regions.document_id
+),
+
+-- the normalised name drops the printed place prefix (湖南省株洲市石峰区民政局 → 民政局)
+normalised as (
+    select
+        resolved.*,
+        coalesce(
+            nullif(
+                regexp_replace(
+                    resolved.department_name,
+                    '^(' || coalesce(divisions.province_name, '') || ')?('
+                    || coalesce(divisions.city_name, '') || ')?('
+                    || coalesce(divisions.county_name, '') || ')?',
+                    ''
+                ),
+                ''
+            ),
+            resolved.department_name
+        ) as department_name_normalised,
+    from resolved
+    left join divisions
+        on resolved.region_admin_code = divisions.admin_code and resolved.region_level = divisions.division_level
+),
+
+-- a name that prints only its level (市商务局 in a city's document) drops that one character too,
+-- except where it starts a word (市场监督管理局, 市委组织部)
+deprefixed as (
+    select
+        * replace (
+            case
+                when
+                    region_source = 'document'
+                    and regexp_matches(department_name_normalised, '^(市|区|县|省)[^场委]')
+                    and length(department_name_normalised) > 3
+                    then substr(department_name_normalised, 2)
+                else department_name_normalised
+            end as department_name_normalised
+        ),
+    from normalised
+),
+
+final as (
+    select
+        *,
+        {{ surrogate_key(['coalesce(region_admin_code, \'unknown\')', 'region_level', 'department_name_normalised']) }}
+            as department_key,
+    from deprefixed
+)
+
+select * from final

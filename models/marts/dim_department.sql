@@ -1,0 +1,66 @@
+-- One row per department or unit: a distinct normalised name within a region, linked to its region and,
+-- for an implementing unit, to the supervising department printed beside it.
+with
+
+departments as (
+    select * from {{ ref('int_departments_resolved') }}
+),
+
+-- the unit each implementing unit reports to, as most often printed beside it
+parent_pairs as (
+    select
+        implementing.department_key,
+        supervising.department_key as parent_department_key,
+        count(*) as pair_count,
+    from departments as implementing
+    inner join departments as supervising
+        on
+            implementing.form_id = supervising.form_id
+            and implementing.department_role = 'implementing'
+            and supervising.department_role = 'supervising'
+            and implementing.department_key != supervising.department_key
+    group by all
+),
+
+parents as (
+    select * from parent_pairs
+    qualify row_number() over (
+        partition by department_key order by pair_count desc, parent_department_key asc
+    ) = 1
+),
+
+grouped as (
+    select
+        department_key,
+        any_value(department_name_normalised) as department_name_normalised,
+        -- the longest printed form carries the most of its name (株洲市石峰区民政局 over 民政局)
+        arg_max(department_name, length(department_name)) as department_name,
+        any_value(region_admin_code) as region_admin_code,
+        any_value(region_level) as region_level,
+        min(region_source) as region_source,
+        list_sort(list_distinct(list(department_role))) as department_roles,
+        count(distinct form_id) as form_count,
+        min(document_id) as first_document_id,
+    from departments
+    group by department_key
+),
+
+final as (
+    select
+        grouped.department_key,
+        grouped.department_name,
+        grouped.department_name_normalised,
+        case
+            when grouped.region_admin_code is null then {{ surrogate_key(["'unknown'", "'unknown'"]) }}
+            else {{ surrogate_key(['grouped.region_level', 'grouped.region_admin_code']) }}
+        end as region_key,
+        parents.parent_department_key,
+        grouped.region_source,
+        grouped.department_roles,
+        cast(grouped.form_count as integer) as form_count,
+    from grouped
+    left join parents
+        on grouped.department_key = parents.department_key
+)
+
+select * from final
