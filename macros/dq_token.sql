@@ -1,7 +1,7 @@
-{#- Reconciliation rule tokens: `[+|-]item[~label regex][@stage][?|*]` (see seeds/_seeds.yml).
-    `item` names an item_key of an amount, or a measure type (share, weight, score, field). -#}
+{#- Reconciliation rule tokens: `[+|-]item[|item…][~label regex][@stage][?|*]` (see seeds/_seeds.yml).
+    `item` names an item_key of an amount or a header field, or a measure type (share, weight, score, field). -#}
 {% macro dq_token_pattern() -%}
-'^([+-]?)([a-z_]+)(?:~([^@?*]+))?(?:@([^?*]+))?([?*]?)$'
+'^([+-]?)([a-z_|]+)(?:~([^@?*]+))?(?:@([^?*]+))?([?*]?)$'
 {%- endmacro %}
 
 {% macro dq_parse_token(column) -%}
@@ -11,7 +11,13 @@ regexp_extract({{ column }}, {{ dq_token_pattern() }}, ['sign', 'item', 'label',
 {#- does measure `m` match parsed token `t`? amounts match by item_key, the other measures by their type -#}
 {% macro dq_token_matches(m, t) -%}
 (
-    ({{ t }}.item = {{ m }}.measure_type or ({{ t }}.item = {{ m }}.item_key and {{ m }}.measure_type = 'amount'))
+    (
+        list_contains(string_split({{ t }}.item, '|'), {{ m }}.measure_type)
+        or (
+            list_contains(string_split({{ t }}.item, '|'), {{ m }}.item_key)
+            and {{ m }}.measure_type in ('amount', 'field')
+        )
+    )
     and ({{ t }}.label = '' or regexp_matches(coalesce({{ m }}.label_printed, ''), {{ t }}.label))
     and ({{ t }}.stage = '' or {{ m }}.stage_key = {{ t }}.stage)
 )

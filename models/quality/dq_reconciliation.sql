@@ -18,23 +18,26 @@ documents as (
     select * from {{ ref('stg_landing__documents') }}
 ),
 
--- a printed 其中 is dropped when a declared rule already checked the same total with all of its parts:
--- the rule knows more (e.g. that 人员经费 and 公用经费 are only part of 一般公共预算支出)
+-- a printed 其中 is dropped when declared rules already checked the same total with all of its parts:
+-- the rules know more (e.g. that 人员经费 and 公用经费 are only part of 一般公共预算支出)
+declared_pairs as (
+    select distinct
+        total_measure_id,
+        part_measure_id,
+    from check_parts
+    where origin = 'declared' and part_measure_id is not null
+),
+
 covered_structures as (
     select structural.check_key
     from check_parts as structural
-    inner join check_parts as declared
+    left join declared_pairs
         on
-            structural.total_measure_id = declared.total_measure_id
-            and structural.part_measure_id = declared.part_measure_id
-            and declared.origin = 'declared'
+            structural.total_measure_id = declared_pairs.total_measure_id
+            and structural.part_measure_id = declared_pairs.part_measure_id
     where structural.origin = 'structural'
-    group by structural.check_key, declared.check_key
-    having
-        count(*) = (
-            select count(*) from check_parts as own
-            where own.check_key = structural.check_key
-        )
+    group by structural.check_key
+    having count(declared_pairs.part_measure_id) = count(*)
 ),
 
 kept_parts as (

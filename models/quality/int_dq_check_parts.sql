@@ -86,28 +86,31 @@ candidates as (
             )
 ),
 
--- a single part takes its best candidate; a Σ part (`*`) takes every candidate printed in the
--- section of its best one, so a list is summed where it is printed and not across the document
-best as (
-    select * from candidates where candidate_rank = 1
+-- a single part takes its best candidate; a Σ part (`*`) takes every candidate in the scope
+chosen as (
+    select * from candidates
+    where candidate_rank = 1 or part_token.mult = '*'
 ),
 
-chosen as (
-    select candidates.*
-    from candidates
-    inner join best
-        on candidates.check_key = best.check_key and candidates.token_ord = best.token_ord
-    where
-        candidates.candidate_rank = 1
-        or (
-            candidates.part_token.mult = '*'
-            and candidates.part_form_id = best.part_form_id
-            and candidates.part_section is not distinct from best.part_section
-        )
+-- a check is evaluated when all its required parts were found, or when at least one is printed in the
+-- total's own section (then the missing ones make it incomplete); far-fetched partial matches are not checks
+token_counts as (
+    select
+        rule_id,
+        count(*) filter (where part_token.mult <> '?') as required_tokens,
+    from part_tokens
+    group by rule_id
 ),
 
 evaluated_checks as (
-    select distinct check_key from chosen
+    select chosen.check_key
+    from chosen
+    inner join totals on chosen.check_key = totals.check_key
+    inner join token_counts on totals.rule_id = token_counts.rule_id
+    group by chosen.check_key, token_counts.required_tokens
+    having
+        count(distinct chosen.token_ord) filter (where chosen.part_token.mult <> '?') = token_counts.required_tokens
+        or bool_or(chosen.part_form_id = totals.form_id and chosen.part_section is not distinct from totals.section)
 ),
 
 declared_parts as (
@@ -128,18 +131,49 @@ declared_parts as (
         on totals.check_key = chosen.check_key and part_tokens.token_ord = chosen.token_ord
 ),
 
--- printed structure: a parent amount and the amounts the loaders hung under it
-parents as (
+-- printed structure: a parent amount and the amounts the loaders hung under it. Children printed under
+-- different headings (按收入性质分 / 按支出性质分) are separate breakdowns of the same total; children
+-- that each sit alone under their own heading (one paragraph per project) form one list together.
+child_rows as (
     select
-        parents.measure_id,
-        parents.measure_type,
-        parents.item_key,
-        parents.label_printed,
-        parents.stage_key,
-        bool_and(children.measure_type = 'share') as all_shares,
+        children.*,
+        parents.measure_id as parent_id,
+        count(*) over (partition by parents.measure_id, children.section) as siblings_in_section,
     from measures as parents
     inner join measures as children on parents.measure_id = children.parent_measure_id
-    group by all
+    where parents.measure_value is not null and parents.measure_type = 'amount'
+),
+
+children as (
+    select
+        * exclude (siblings_in_section),
+        case when siblings_in_section >= 2 then coalesce(section, '') else '' end as breakdown,
+    from child_rows
+),
+
+-- the same item printed twice in one sentence (公务接待费支出决算为0.13万元，公务接待费0.13万元) counts once
+repeated_children as (
+    select later.measure_id
+    from children as later
+    inner join children as earlier
+        on
+            later.parent_id = earlier.parent_id
+            and later.breakdown = earlier.breakdown
+            and later.item_key = earlier.item_key
+            and later.measure_value = earlier.measure_value
+            and (later.line_no, later.measure_id) > (earlier.line_no, earlier.measure_id)
+            and (contains(later.label_printed, earlier.label_printed) or contains(earlier.label_printed, later.label_printed))
+),
+
+breakdowns as (
+    select
+        children.parent_id,
+        children.breakdown,
+        count(*) filter (where children.measure_type = 'share') as share_count,
+        count(*) filter (where children.measure_type = 'amount') as amount_count,
+    from children
+    where children.measure_id not in (select repeated_children.measure_id from repeated_children)
+    group by children.parent_id, children.breakdown
 ),
 
 structure_rules as (
@@ -150,18 +184,27 @@ structure_rules as (
     where check_kind in ('structure', 'structure_le', 'structure_shares')
 ),
 
--- the most specific structural rule: one naming the parent's item wins over the generic one
+-- an all-share breakdown of two or more parts is checked against 100; otherwise the amounts are summed
+-- (a lone rate such as 增长100% is not a breakdown). The most specific rule wins: one naming the
+-- parent's item over the generic one.
 structure_choice as (
     select
-        parents.measure_id,
+        breakdowns.parent_id,
+        breakdowns.breakdown,
         structure_rules.rule_id,
+        structure_rules.check_kind,
         row_number() over (
-            partition by parents.measure_id order by (structure_rules.total_item is null), structure_rules.rule_id
+            partition by breakdowns.parent_id, breakdowns.breakdown
+            order by (structure_rules.total_item is null), structure_rules.rule_id
         ) as rule_rank,
-    from parents
+    from breakdowns
+    inner join measures as parents on breakdowns.parent_id = parents.measure_id
     inner join structure_rules
         on
-            (structure_rules.check_kind = 'structure_shares') = parents.all_shares
+            (
+                (structure_rules.check_kind = 'structure_shares' and breakdowns.amount_count = 0 and breakdowns.share_count >= 2)
+                or (structure_rules.check_kind <> 'structure_shares' and breakdowns.amount_count > 0)
+            )
             and (
                 structure_rules.total_item is null
                 or {{ dq_token_matches('parents', 'structure_rules.total_token') }}
@@ -170,19 +213,26 @@ structure_choice as (
 
 structural_parts as (
     select
-        md5(structure_choice.rule_id || '|' || structure_choice.measure_id) as check_key,
+        md5(structure_choice.rule_id || '|' || structure_choice.parent_id || '|' || structure_choice.breakdown)
+            as check_key,
         'structural' as origin,
         structure_choice.rule_id,
-        structure_choice.measure_id as total_measure_id,
-        row_number() over (partition by structure_choice.measure_id order by children.line_no, children.measure_id)
-            as token_ord,
+        structure_choice.parent_id as total_measure_id,
+        row_number() over (
+            partition by structure_choice.parent_id, structure_choice.breakdown
+            order by children.line_no, children.measure_id
+        ) as token_ord,
         null as token,
         children.measure_id as part_measure_id,
         1 as part_sign,
         false as is_missing,
     from structure_choice
-    inner join measures as children on structure_choice.measure_id = children.parent_measure_id
-    where structure_choice.rule_rank = 1
+    inner join children
+        on structure_choice.parent_id = children.parent_id and structure_choice.breakdown = children.breakdown
+    where
+        structure_choice.rule_rank = 1
+        and children.measure_id not in (select repeated_children.measure_id from repeated_children)
+        and (children.measure_type = 'share') = (structure_choice.check_kind = 'structure_shares')
 ),
 
 final as (
