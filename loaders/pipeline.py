@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from loaders.checkpoint import data_docs_dir, validate_landing
 from loaders.ingest import IngestResult, ingest
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,16 @@ def do_ingest(db_path: Path, documents: Path, progress: Callable[[str], None] | 
         con.close()
 
 
+def check_landing(db_path: Path, docs_dir: Path) -> None:
+    """Great Expectations on the landing tables; a failed expectation stops the run before dbt."""
+    try:
+        checked = validate_landing(db_path, docs_dir)
+    except Exception as exc:  # GX itself failing must stop the run as clearly as a failed expectation
+        raise PipelineError(f"landing checkpoint could not run: {type(exc).__name__}: {exc}") from exc
+    if not checked.success:
+        raise PipelineError(f"landing checkpoint failed (Data Docs: {checked.data_docs}): {checked.message()}")
+
+
 def run(
     documents: Path,
     warehouse: Path,
@@ -116,6 +127,8 @@ def run(
     try:
         step("ingest")
         result = do_ingest(work, documents, progress)
+        step("landing checkpoint")
+        check_landing(work, data_docs_dir(warehouse))
         step("dbt build")
         run_dbt(work, ["build"], target=target)
         summary = RunSummary(result, count_marts(work))
