@@ -18,6 +18,10 @@ indicators as (
     select * from {{ ref('stg_landing__indicators') }}
 ),
 
+fct_indicator as (
+    select * from {{ ref('fct_indicator') }}
+),
+
 checks as (
     select
         form_departments.department_name,
@@ -47,10 +51,11 @@ untyped as (
         form_departments.department_name,
         count(*) as indicators,
         count(*) filter (
-            where not regexp_matches(coalesce(indicators.target_text, ''), '[0-9０-９]|^(是|否|有|无|达标|合格)$')
+            where coalesce(fct_indicator.target_parse_status, 'missing') in ('missing', 'unparseable')
         ) as indicators_untyped,
     from indicators
     inner join form_departments on indicators.form_id = form_departments.form_id
+    left join fct_indicator on indicators.indicator_id = fct_indicator.indicator_id
     group by form_departments.department_name
 ),
 

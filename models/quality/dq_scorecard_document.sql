@@ -18,6 +18,10 @@ indicators as (
     select * from {{ ref('stg_landing__indicators') }}
 ),
 
+fct_indicator as (
+    select * from {{ ref('fct_indicator') }}
+),
+
 checks as (
     select
         document_id,
@@ -39,16 +43,17 @@ unplaced as (
     group by document_id
 ),
 
--- a target is typed when it carries a number or a yes/no the marts can compare against
+-- a target is typed when the marts parsed it (numeric or qualitative); missing and unparseable are not
 untyped as (
     select
-        document_id,
+        indicators.document_id,
         count(*) as indicators,
         count(*) filter (
-            where not regexp_matches(coalesce(target_text, ''), '[0-9０-９]|^(是|否|有|无|达标|合格)$')
+            where coalesce(fct_indicator.target_parse_status, 'missing') in ('missing', 'unparseable')
         ) as indicators_untyped,
     from indicators
-    group by document_id
+    left join fct_indicator on indicators.indicator_id = fct_indicator.indicator_id
+    group by indicators.document_id
 ),
 
 joined as (
