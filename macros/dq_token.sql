@@ -1,25 +1,26 @@
 {#- Reconciliation rule tokens: `[+|-]item[|item…][~label regex][@stage][?|*]` (see seeds/_seeds.yml).
-    `item` names an item_key of an amount or a header field, or a measure type (share, weight, score, field). -#}
-{% macro dq_token_pattern() -%}
-'^([+-]?)([a-z_|]+)(?:~([^@?*]+))?(?:@([^?*]+))?([?*]?)$'
+    `item` names an item_key of an amount or a header field, or a measure type (share, weight, score, field).
+    A parsed token is five flat columns <prefix>_sign, _item, _label, _stage, _mult ('' when absent). -#}
+{% macro dq_token_columns(column, prefix) -%}
+{%- set pattern = "'^([+-]?)([a-z_|]+)(?:~([^@?*]+))?(?:@([^?*]+))?([?*]?)$'" -%}
+{%- for part in ['sign', 'item', 'label', 'stage', 'mult'] %}
+regexp_extract({{ column }}, {{ pattern }}, {{ loop.index }}) as {{ prefix }}_{{ part }},
+{%- endfor %}
 {%- endmacro %}
 
-{% macro dq_parse_token(column) -%}
-regexp_extract({{ column }}, {{ dq_token_pattern() }}, ['sign', 'item', 'label', 'stage', 'mult'])
-{%- endmacro %}
-
-{#- does measure `m` match parsed token `t`? amounts match by item_key, the other measures by their type -#}
-{% macro dq_token_matches(m, t) -%}
+{#- does measure `m` match the token in columns `t`.<prefix>_*? amounts and fields match by item_key, every
+    measure by its type -#}
+{% macro dq_token_matches(m, t, prefix) -%}
 (
     (
-        list_contains(string_split({{ t }}.item, '|'), {{ m }}.measure_type)
+        list_contains(string_split({{ t }}.{{ prefix }}_item, '|'), {{ m }}.measure_type)
         or (
-            list_contains(string_split({{ t }}.item, '|'), {{ m }}.item_key)
+            list_contains(string_split({{ t }}.{{ prefix }}_item, '|'), {{ m }}.item_key)
             and {{ m }}.measure_type in ('amount', 'field')
         )
     )
-    and ({{ t }}.label = '' or regexp_matches(coalesce({{ m }}.label_printed, ''), {{ t }}.label))
-    and ({{ t }}.stage = '' or {{ m }}.stage_key = {{ t }}.stage)
+    and ({{ t }}.{{ prefix }}_label = '' or regexp_matches(coalesce({{ m }}.label_printed, ''), {{ t }}.{{ prefix }}_label))
+    and ({{ t }}.{{ prefix }}_stage = '' or {{ m }}.stage_key = {{ t }}.{{ prefix }}_stage)
 )
 {%- endmacro %}
 

@@ -138,10 +138,15 @@ statused as (
             when len(coalesce(missing_parts, [])) > 0 then 'incomplete'
             when computed_value is null then 'mismatch'
             when check_kind in ('le', 'structure_le')
-                then case when computed_value <= total_value + rounding_per_part * part_count then 'ok' else 'mismatch' end
+                then
+                    case
+                        when computed_value <= total_value + rounding_per_part * part_count then 'ok' else 'mismatch'
+                    end
             when check_kind = 'ratio'
                 then case when abs(total_value - computed_value) <= rate_tolerance then 'ok' else 'mismatch' end
-            when abs(total_value - computed_value) <= greatest(abs_tolerance, rel_tolerance * abs(total_value)) then 'ok'
+            when
+                abs(total_value - computed_value) <= greatest(abs_tolerance, rel_tolerance * abs(total_value))
+                then 'ok'
             when abs(total_value - computed_value) <= rounding_per_part * part_count then 'rounding'
             else 'mismatch'
         end as status,
@@ -150,9 +155,17 @@ statused as (
 
 -- every number a check uses, to find the checks that share a number with it
 check_measures as (
-    select check_key, total_measure_id as measure_id, true as is_total from kept_parts
+    select
+        check_key,
+        total_measure_id as measure_id,
+        true as is_total
+    from kept_parts
     union
-    select check_key, part_measure_id as measure_id, false as is_total from kept_parts
+    select
+        check_key,
+        part_measure_id as measure_id,
+        false as is_total
+    from kept_parts
     where part_measure_id is not null
 ),
 
@@ -243,7 +256,10 @@ final as (
             when 'incomplete'
                 then ': part(s) ' || array_to_string(statused.missing_parts, ', ') || ' not found; cannot check.'
             else
-                ': printed ' || coalesce(statused.total_text, '') || ' (line ' || coalesce(statused.total_line::varchar, '?')
+                ': printed '
+                || coalesce(statused.total_text, '')
+                || ' (line '
+                || coalesce(statused.total_line::varchar, '?')
                 || ') vs computed ' || coalesce(statused.computed_value::decimal(20, 2)::varchar, 'undefined')
                 || ', difference ' || coalesce(statused.difference::decimal(20, 2)::varchar, '—') || '. '
                 || case

@@ -98,7 +98,7 @@ final as (
                 unplaced_lines desc,
                 indicators_untyped desc,
                 checks_rounding desc,
-                department_name
+                department_name asc
         ) as reliability_rank,
     from joined
 )

@@ -87,7 +87,7 @@ final as (
                 unplaced_lines desc,
                 indicators_untyped desc,
                 checks_rounding desc,
-                file_name
+                file_name asc
         ) as reliability_rank,
     from joined
 )

@@ -14,40 +14,42 @@ measures as (
 declared_rules as (
     select
         *,
-        {{ dq_parse_token('total_item') }} as total_token,
+        {{ dq_token_columns('total_item', 'total_token') }}
     from rules
     where check_kind in ('sum', 'equal', 'ratio', 'le')
 ),
 
+split_tokens as (
+    select
+        declared_rules.rule_id,
+        unnest(string_split(trim(declared_rules.part_items), ' ')) as token,
+        unnest(range(1, len(string_split(trim(declared_rules.part_items), ' ')) + 1)) as token_ord,
+    from declared_rules
+),
+
 part_tokens as (
     select
-        rule_id,
-        token_ord,
-        token,
-        {{ dq_parse_token('token') }} as part_token,
-    from (
-        select
-            rule_id,
-            unnest(string_split(trim(part_items), ' ')) as token,
-            unnest(range(1, len(string_split(trim(part_items), ' ')) + 1)) as token_ord,
-        from declared_rules
-    )
-    where token <> ''
+        split_tokens.rule_id,
+        split_tokens.token_ord,
+        split_tokens.token,
+        {{ dq_token_columns('split_tokens.token', 'part') }}
+    from split_tokens
+    where split_tokens.token <> ''
 ),
 
 -- every printed number that a rule names as its total
 totals as (
     select
+        measures.*,
         declared_rules.rule_id,
         declared_rules.scope,
         declared_rules.stage as rule_stage,
-        measures.*,
         {{ dq_scope_key('declared_rules.scope', 'measures') }} as scope_key,
         md5(declared_rules.rule_id || '|' || measures.measure_id) as check_key,
     from declared_rules
     inner join measures
         on
-            {{ dq_token_matches('measures', 'declared_rules.total_token') }}
+            {{ dq_token_matches('measures', 'declared_rules', 'total_token') }}
             and (declared_rules.form_kind is null or measures.form_kind = declared_rules.form_kind)
             and (declared_rules.stage in ('same', 'any') or measures.stage_key = declared_rules.stage)
     where measures.measure_value is not null
@@ -58,7 +60,7 @@ candidates as (
         totals.check_key,
         part_tokens.token_ord,
         part_tokens.token,
-        part_tokens.part_token,
+        part_tokens.part_mult,
         parts.measure_id as part_measure_id,
         parts.form_id as part_form_id,
         parts.section as part_section,
@@ -75,11 +77,11 @@ candidates as (
     inner join part_tokens on totals.rule_id = part_tokens.rule_id
     inner join measures as parts
         on
-            {{ dq_scope_key('totals.scope', 'parts') }} = totals.scope_key
-            and parts.measure_id <> totals.measure_id
-            and {{ dq_token_matches('parts', 'part_tokens.part_token') }}
+            totals.scope_key = {{ dq_scope_key('totals.scope', 'parts') }}
+            and totals.measure_id <> parts.measure_id
+            and {{ dq_token_matches('parts', 'part_tokens', 'part') }}
             and (
-                part_tokens.part_token.stage <> ''
+                part_tokens.part_stage <> ''
                 or totals.rule_stage = 'any'
                 or (totals.rule_stage = 'same' and parts.stage_key is not distinct from totals.stage_key)
                 or parts.stage_key = totals.rule_stage
@@ -89,17 +91,17 @@ candidates as (
 -- a single part takes its best candidate; a Σ part (`*`) takes every candidate in the scope
 chosen as (
     select * from candidates
-    where candidate_rank = 1 or part_token.mult = '*'
+    where candidate_rank = 1 or part_mult = '*'
 ),
 
 -- a check is evaluated when all its required parts were found, or when at least one is printed in the
 -- total's own section (then the missing ones make it incomplete); far-fetched partial matches are not checks
 token_counts as (
     select
-        rule_id,
-        count(*) filter (where part_token.mult <> '?') as required_tokens,
+        part_tokens.rule_id,
+        count(*) filter (where part_tokens.part_mult <> '?') as required_tokens,
     from part_tokens
-    group by rule_id
+    group by part_tokens.rule_id
 ),
 
 evaluated_checks as (
@@ -109,7 +111,7 @@ evaluated_checks as (
     inner join token_counts on totals.rule_id = token_counts.rule_id
     group by chosen.check_key, token_counts.required_tokens
     having
-        count(distinct chosen.token_ord) filter (where chosen.part_token.mult <> '?') = token_counts.required_tokens
+        count(distinct chosen.token_ord) filter (where chosen.part_mult <> '?') = token_counts.required_tokens
         or bool_or(chosen.part_form_id = totals.form_id and chosen.part_section is not distinct from totals.section)
 ),
 
@@ -122,8 +124,8 @@ declared_parts as (
         part_tokens.token_ord,
         part_tokens.token,
         chosen.part_measure_id,
-        case when part_tokens.part_token.sign = '-' then -1 else 1 end as part_sign,
-        chosen.part_measure_id is null and part_tokens.part_token.mult <> '?' as is_missing,
+        case when part_tokens.part_sign = '-' then -1 else 1 end as part_sign,
+        chosen.part_measure_id is null and part_tokens.part_mult <> '?' as is_missing,
     from totals
     inner join evaluated_checks on totals.check_key = evaluated_checks.check_key
     inner join part_tokens on totals.rule_id = part_tokens.rule_id
@@ -162,7 +164,10 @@ repeated_children as (
             and later.item_key = earlier.item_key
             and later.measure_value = earlier.measure_value
             and (later.line_no, later.measure_id) > (earlier.line_no, earlier.measure_id)
-            and (contains(later.label_printed, earlier.label_printed) or contains(earlier.label_printed, later.label_printed))
+            and (
+                contains(later.label_printed, earlier.label_printed)
+                or contains(earlier.label_printed, later.label_printed)
+            )
 ),
 
 breakdowns as (
@@ -179,7 +184,7 @@ breakdowns as (
 structure_rules as (
     select
         *,
-        {{ dq_parse_token('total_item') }} as total_token,
+        {{ dq_token_columns('total_item', 'total_token') }}
     from rules
     where check_kind in ('structure', 'structure_le', 'structure_shares')
 ),
@@ -202,12 +207,16 @@ structure_choice as (
     inner join structure_rules
         on
             (
-                (structure_rules.check_kind = 'structure_shares' and breakdowns.amount_count = 0 and breakdowns.share_count >= 2)
+                (
+                    structure_rules.check_kind = 'structure_shares'
+                    and breakdowns.amount_count = 0
+                    and breakdowns.share_count >= 2
+                )
                 or (structure_rules.check_kind <> 'structure_shares' and breakdowns.amount_count > 0)
             )
             and (
                 structure_rules.total_item is null
-                or {{ dq_token_matches('parents', 'structure_rules.total_token') }}
+                or {{ dq_token_matches('parents', 'structure_rules', 'total_token') }}
             )
 ),
 

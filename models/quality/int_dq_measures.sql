@@ -64,7 +64,7 @@ field_measures as (
     inner join forms on form_fields.form_id = forms.form_id
 ),
 
-indicator_numbers as (
+indicator_rows as (
     select
         indicators.indicator_id,
         indicators.document_id,
@@ -74,19 +74,25 @@ indicator_numbers as (
         indicators.level1_printed,
         indicators.level3_name,
         indicators.line_start,
-        kinds.measure_type,
-        kinds.text_printed,
+        indicators.weight_text,
+        indicators.score_text,
     from indicators
     inner join forms on indicators.form_id = forms.form_id
-    cross join lateral (
-        select
-            'weight' as measure_type,
-            indicators.weight_text as text_printed,
-        union all
-        select
-            'score' as measure_type,
-            indicators.score_text as text_printed,
-    ) as kinds
+),
+
+-- one row per printed number of an indicator row: its 分值 (weight) and its 得分 (score)
+indicator_numbers as (
+    select
+        * exclude (weight_text, score_text),
+        'weight' as measure_type,
+        weight_text as text_printed,
+    from indicator_rows
+    union all
+    select
+        * exclude (weight_text, score_text),
+        'score' as measure_type,
+        score_text as text_printed,
+    from indicator_rows
 ),
 
 indicator_measures as (
@@ -105,16 +111,19 @@ indicator_measures as (
         line_start as line_no,
         null as parent_measure_id,
         measure_type,
-        try_cast(regexp_extract(text_printed, '^\s*([0-9]+(\.[0-9]+)?)\s*分?\s*$', 1) as decimal(20, 6)) as measure_value,
+        try_cast(regexp_extract(text_printed, '^\s*([0-9]+(\.[0-9]+)?)\s*分?\s*$', 1) as decimal(20, 6))
+            as measure_value,
     from indicator_numbers
 ),
 
 unioned as (
     select * from amount_measures
     union all by name
-    select * from field_measures where measure_value is not null
+    select * from field_measures
+    where measure_value is not null
     union all by name
-    select * from indicator_measures where measure_value is not null
+    select * from indicator_measures
+    where measure_value is not null
 ),
 
 final as (
