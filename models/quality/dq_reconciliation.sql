@@ -195,6 +195,7 @@ alternative_denominators as (
         on
             statused.document_id = alt.document_id
             and alt.measure_type = 'amount'
+            and alt.measure_id <> statused.first_measure_id
             and alt.measure_value > 0
             and abs(statused.total_value - 100 * statused.first_value / alt.measure_value) <= statused.rate_tolerance
     where statused.check_kind = 'ratio' and statused.status = 'mismatch'
@@ -241,6 +242,7 @@ final as (
                 || '行）与计算值 ' || coalesce(statused.computed_value::decimal(20, 2)::varchar, '无法计算')
                 || ' 相差 ' || coalesce(statused.difference::decimal(20, 2)::varchar, '—') || '。'
                 || case
+                    when statused.computed_value is null then '分母为 0，比率无法由印出的运算数得出。'
                     when alternative_denominators.alternative is not null
                         then '印出的比率等于以 ' || alternative_denominators.alternative || ' 为分母的比率。'
                     when related.total_confirmed then '同一总数在其他检查中相符，差异更可能出在分项。'
@@ -263,6 +265,7 @@ final as (
                 || ') vs computed ' || coalesce(statused.computed_value::decimal(20, 2)::varchar, 'undefined')
                 || ', difference ' || coalesce(statused.difference::decimal(20, 2)::varchar, '—') || '. '
                 || case
+                    when statused.computed_value is null then 'The denominator is 0: the rate is undefined. '
                     when alternative_denominators.alternative is not null
                         then 'The printed rate equals the rate over ' || alternative_denominators.alternative || '. '
                     when related.total_confirmed

@@ -79,7 +79,7 @@ candidates as (
         on
             totals.scope_key = {{ dq_scope_key('totals.scope', 'parts') }}
             and totals.measure_id <> parts.measure_id
-            and {{ dq_token_matches('parts', 'part_tokens', 'part') }}
+            and {{ dq_token_matches('parts', 'part_tokens', 'part', 'totals.fiscal_year') }}
             and (
                 part_tokens.part_stage <> ''
                 or totals.rule_stage = 'any'

@@ -25,6 +25,8 @@ REQUIRED = {
     "002-P6-funding": "ok",
     "003-C1": "rounding",
     "003-C5": "ok",
+    "003-C8": "mismatch",
+    "003-C9": "mismatch",
     "003-C11": "ok",
     "003-C12": "mismatch",
     "003-C13": "mismatch",
