@@ -195,7 +195,7 @@ alternative_denominators as (
         on
             statused.document_id = alt.document_id
             and alt.measure_type = 'amount'
-            and alt.measure_id <> statused.first_measure_id
+            and statused.first_measure_id <> alt.measure_id
             and alt.measure_value > 0
             and abs(statused.total_value - 100 * statused.first_value / alt.measure_value) <= statused.rate_tolerance
     where statused.check_kind = 'ratio' and statused.status = 'mismatch'
