@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup run test lint clean
+.PHONY: setup soffice run test lint clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,16 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $@
 
-setup: $(BIN)/.installed
+setup: $(BIN)/.installed soffice
+
+# LibreOffice (headless) converts legacy .doc/.wps/.et files; best effort, never fails the set-up.
+soffice:
+	@command -v soffice >/dev/null 2>&1 || \
+	  ( command -v apt-get >/dev/null 2>&1 && \
+	    { if [ "$$(id -u)" = 0 ]; then S=; else S="sudo -n"; fi; \
+	      $$S apt-get update -qq && \
+	      $$S env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null; } ) || \
+	  echo "note: LibreOffice not installed; .doc/.wps/.et files will fail with an install hint (apt-get install libreoffice-writer-nogui libreoffice-calc-nogui)"
 
 # The main job on the bundled samples (or JIXIAO_DOCUMENTS), published at JIXIAO_WAREHOUSE.
 # (./jixiao run does the same and keeps the job's exit status, which make reports as 2.)

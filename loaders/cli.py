@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from loaders import pipeline
+from loaders import ops, pipeline
 from loaders.ingest import IngestResult, discover
 
 app = typer.Typer(help="绩效 jixiao — budget-performance documents into a DuckDB warehouse.", no_args_is_help=True)
@@ -54,13 +54,29 @@ def _progress(total: int):
 
 
 def _print_ingest(result: IngestResult) -> None:
-    statuses = ["ok", "partial", "failed", "duplicate", "unchanged"]
-    counts = ", ".join(f"{result.count(s)} {s}" for s in statuses if result.count(s))
-    console.print(f"documents: {len(result.outcomes)} seen — {counts}")
+    changes = ", ".join(f"{result.changes(c)} {c}" for c in ("new", "changed", "unchanged"))
+    statuses = ", ".join(f"{result.count(s)} {s}" for s in ("ok", "partial", "failed", "duplicate") if result.count(s))
+    console.print(f"files: {len(result.outcomes)} seen — {changes}, {len(result.removed)} removed; parsed {result.parsed}")
+    console.print(f"documents: {statuses or 'none'}")
     # one line per file, never wrapped, so a log or a grep shows the file with its whole reason
     for o in result.outcomes:
         if o.status in ("partial", "failed", "duplicate"):
             console.print(f"  [yellow]{o.status}[/] {o.path}: {o.reason}", soft_wrap=True, highlight=False)
+    for path in result.removed:
+        console.print(f"  [dim]removed[/] {path}: no longer in the documents folder (kept in landing as history)")
+
+
+def _print_record(record: ops.RunRecord) -> None:
+    """The same summary as the run's row in ops.ops_runs."""
+    checks = (
+        f"checks: {record.checks_ok} ok, {record.checks_rounding} rounding, {record.checks_mismatch} mismatch"
+        if record.checks_ok is not None
+        else "checks: no dq_reconciliation model"
+    )
+    console.print(checks)
+    took = (record.ended_at - record.started_at).total_seconds() if record.ended_at else 0
+    build = "full refresh" if record.is_full_refresh else "incremental"
+    console.print(f"run {record.run_id}: {record.outcome} (exit {record.exit_code}), {build} build, {took:.1f}s")
 
 
 def _print_marts(rows: dict[str, int]) -> None:
@@ -81,10 +97,16 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+FullRefreshOpt = typer.Option(False, "--full-refresh", help="Rebuild the incremental dbt models whole.")
+WorkersOpt = typer.Option(None, "--workers", help="Parser processes. Env: JIXIAO_WORKERS. Default: 2.")
+
+
 @app.command()
 def run(
     documents: Path | None = DocumentsOpt,
     warehouse: Path | None = WarehouseOpt,
+    full_refresh: bool = FullRefreshOpt,
+    workers: int | None = WorkersOpt,
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """The whole job: ingest → landing checkpoint → dbt build → publish (the nightly command)."""
@@ -97,11 +119,21 @@ def run(
     progress, advance = _progress(total)
     try:
         with progress:
-            summary = pipeline.run(docs, target, progress=advance, step=lambda s: console.print(f"[dim]{s}…[/]"))
+            summary = pipeline.run(
+                docs,
+                target,
+                progress=advance,
+                step=lambda s: console.print(f"[dim]{s}…[/]"),
+                full_refresh=full_refresh,
+                workers=workers,
+            )
     except pipeline.PipelineError as exc:
-        _fail(str(exc), 1)
+        _fail(f"{exc}; {target} is unchanged", 1)
+    except (OSError, duckdb.Error) as exc:
+        _fail(f"{type(exc).__name__}: {exc}; {target} is unchanged", 1)
     _print_ingest(summary.ingest)
     _print_marts(summary.mart_rows)
+    _print_record(summary.record)
     console.print(f"published: {summary.published}")
     raise typer.Exit(summary.exit_code)
 
@@ -110,9 +142,11 @@ def run(
 def ingest_cmd(
     documents: Path | None = DocumentsOpt,
     warehouse: Path | None = WarehouseOpt,
+    workers: int | None = WorkersOpt,
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
-    """Load documents into the landing tables of the warehouse file, without building the models."""
+    """Load new or changed documents into the landing tables of the warehouse file, in place, without
+    building the models (for development: the nightly `run` never writes the published file)."""
     _setup_logging(verbose)
     docs, target = _documents(documents), _warehouse(warehouse)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -121,20 +155,27 @@ def ingest_cmd(
     except FileNotFoundError as exc:
         _fail(str(exc))
     progress, advance = _progress(total)
-    with progress:
-        result = pipeline.do_ingest(target, docs, advance)
+    try:
+        with progress:
+            result = pipeline.do_ingest(target, docs, advance, workers=workers)
+    except duckdb.Error as exc:  # e.g. the file is held open by a reader
+        _fail(f"{type(exc).__name__}: {exc}", 1)
     _print_ingest(result)
     raise typer.Exit(3 if result.problems else 0)
 
 
 @app.command()
-def build(warehouse: Path | None = WarehouseOpt, target: str = typer.Option("prod", help="dbt target")) -> None:
-    """Run `dbt build` against the warehouse file (its landing tables must already be loaded)."""
+def build(
+    warehouse: Path | None = WarehouseOpt,
+    target: str = typer.Option("prod", help="dbt target"),
+    full_refresh: bool = FullRefreshOpt,
+) -> None:
+    """Run `dbt build` against the warehouse file in place (its landing tables must already be loaded)."""
     path = _warehouse(warehouse)
     if not path.exists():
         _fail(f"warehouse not found: {path} (run `jixiao ingest` first)")
     try:
-        pipeline.run_dbt(path, ["build"], target=target)
+        pipeline.run_dbt(path, ["build", "--full-refresh"] if full_refresh else ["build"], target=target)
     except pipeline.PipelineError as exc:
         _fail(str(exc), 1)
     _print_marts(pipeline.count_marts(path))

@@ -7,7 +7,10 @@ Arrow tables, one bulk insert per table per document.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -15,6 +18,9 @@ import pyarrow as pa
 from loaders.model import ParsedDocument
 
 PARSER_VERSION = "0.1.0"
+_PROJECT_DIR = Path(__file__).resolve().parent.parent
+# modules that do not change what a document parses into: a change there must not re-parse the corpus
+_NOT_PARSER = {"cli.py", "pipeline.py", "ops.py"}
 MONEY = pa.decimal128(20, 6)
 
 SCHEMAS: dict[str, pa.Schema] = {
@@ -32,18 +38,6 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("line_count", pa.int32()),
             ("page_count", pa.int32()),
             ("parser_version", pa.string()),
-            ("loaded_at", pa.timestamp("us")),
-        ]
-    ),
-    # One per input file a run saw, duplicates included: its path, the document it holds, its outcome.
-    "document_files": pa.schema(
-        [
-            ("relative_path", pa.string()),
-            ("file_name", pa.string()),
-            ("document_id", pa.string()),  # the content's sha256 → documents (the first copy's row)
-            ("byte_size", pa.int64()),
-            ("status", pa.string()),  # ok | partial | failed | duplicate
-            ("reason", pa.string()),
             ("loaded_at", pa.timestamp("us")),
         ]
     ),
@@ -144,11 +138,44 @@ _DUCK_TYPES = {
 }
 
 
+# One row per (path, content) a run has seen: the history of each input file. It is not a per-document
+# table (a document's rows are replaced on reload; its history must not be), so it is not in SCHEMAS.
+DOCUMENT_VERSIONS_DDL = """
+create table if not exists landing.document_versions (
+    relative_path varchar not null,  -- path relative to the documents folder
+    document_id varchar not null,    -- sha256 of this content
+    file_status varchar not null,    -- ok | partial | failed | duplicate, as last seen
+    reason varchar,                  -- one-line reason when partial, failed or duplicate
+    first_seen_run varchar,
+    first_seen_at timestamp,
+    last_seen_run varchar,
+    last_seen_at timestamp,
+    superseded_by varchar,           -- document_id of the content that replaced this one at this path
+    superseded_at timestamp,
+    removed_run varchar,             -- the run that no longer found the path (while this was its content)
+    removed_at timestamp
+)
+"""
+
+
+@functools.cache
+def parser_version() -> str:
+    """The release plus a fingerprint of the parsing code and the seeds it reads: a document landed by
+    another parser is parsed again, so a fix to a reader reaches every document on the next run."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in (_PROJECT_DIR / "loaders").rglob("*.py") if p.name not in _NOT_PARSER)
+    files += sorted((_PROJECT_DIR / "seeds").glob("*.csv"))
+    for path in files:
+        digest.update(str(path.relative_to(_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{PARSER_VERSION}+{digest.hexdigest()[:12]}"
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists landing")
     for table, schema in SCHEMAS.items():
         cols = ", ".join(f"{f.name} {_DUCK_TYPES[f.type]}" for f in schema)
         con.execute(f"create table if not exists landing.{table} ({cols})")
+    con.execute(DOCUMENT_VERSIONS_DDL)
 
 
 @dataclass
@@ -190,7 +217,7 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
             error_text=reason,
             line_count=len(parsed.read.lines),
             page_count=parsed.read.page_count,
-            parser_version=PARSER_VERSION,
+            parser_version=parser_version(),
             loaded_at=loaded_at,
         )
     )
@@ -250,36 +277,11 @@ def failed_rows(meta: FileMeta, reason: str, loaded_at: dt.datetime) -> dict[str
             error_text=reason,
             line_count=0,
             page_count=None,
-            parser_version=PARSER_VERSION,
+            parser_version=parser_version(),
             loaded_at=loaded_at,
         )
     )
     return out
-
-
-def file_row(meta: FileMeta, status: str, reason: str | None, loaded_at: dt.datetime) -> dict:
-    return dict(
-        relative_path=meta.relative_path,
-        file_name=meta.file_name,
-        document_id=meta.document_id,
-        byte_size=meta.byte_size,
-        status=status,
-        reason=reason,
-        loaded_at=loaded_at,
-    )
-
-
-def write_file_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
-    """Record one input file (a duplicate copy has no rows of its own but this one)."""
-    con.execute("begin transaction")
-    try:
-        con.execute("delete from landing.document_files where relative_path = ?", [row["relative_path"]])
-        arrow = _table("document_files", [row])  # noqa: F841 - read by DuckDB's replacement scan
-        con.execute("insert into landing.document_files select * from arrow")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
 
 
 def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]]) -> None:
@@ -289,8 +291,6 @@ def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]]) 
     try:
         for table in SCHEMAS:
             con.execute(f"delete from landing.{table} where document_id = ?", [doc_id])
-        for row in rows.get("document_files", []):  # a file is one row by path, whatever it held before
-            con.execute("delete from landing.document_files where relative_path = ?", [row["relative_path"]])
         for table, table_rows in rows.items():
             if table_rows:
                 arrow = _table(table, table_rows)  # noqa: F841 - read by DuckDB's replacement scan
@@ -299,3 +299,111 @@ def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]]) 
     except Exception:
         con.execute("rollback")
         raise
+
+
+# --- file history ------------------------------------------------------------------------------------
+
+
+@dataclass
+class FileSeen:
+    """What one run found at one path."""
+
+    relative_path: str
+    document_id: str
+    status: str  # ok | partial | failed | duplicate
+    reason: str | None
+
+
+_VERSIONS_ARROW = pa.schema(
+    [("relative_path", pa.string()), ("document_id", pa.string()), ("file_status", pa.string()), ("reason", pa.string())]
+)
+
+
+def current_versions(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, bool]]:
+    """path → (document_id of its newest content, whether the path had disappeared)."""
+    rows = con.execute(
+        """
+        select relative_path, document_id, removed_at is not null
+        from landing.document_versions
+        qualify row_number() over (partition by relative_path order by last_seen_at desc, first_seen_at desc) = 1
+        """
+    ).fetchall()
+    return {path: (doc, removed) for path, doc, removed in rows}
+
+
+def landed_documents(con: duckdb.DuckDBPyConnection, version: str) -> dict[str, tuple[str, str | None]]:
+    """document_id → (status, error_text) of the documents already landed by this parser version."""
+    rows = con.execute(
+        "select document_id, status, error_text from landing.documents where parser_version = ?", [version]
+    ).fetchall()
+    return {doc: (status, error) for doc, status, error in rows}
+
+
+def record_versions(con: duckdb.DuckDBPyConnection, run_id: str, at: dt.datetime, seen: list[FileSeen]) -> list[str]:
+    """Record what this run saw at every path; returns the paths that disappeared since the last run.
+
+    A path's new content supersedes its old one (``superseded_by``); content seen again is current again;
+    a path not seen any more is marked ``removed_at`` — nothing is deleted, so the history stays whole.
+    """
+    batch = pa.Table.from_pylist(  # noqa: F841 - read by DuckDB's replacement scan
+        [dict(relative_path=s.relative_path, document_id=s.document_id, file_status=s.status, reason=s.reason) for s in seen],
+        schema=_VERSIONS_ARROW,
+    )
+    con.execute("begin transaction")
+    try:
+        con.execute("create or replace temp table seen_files as select * from batch")
+        removed = [
+            r[0]
+            for r in con.execute(
+                """
+                select relative_path from landing.document_versions
+                where superseded_by is null and removed_at is null
+                    and relative_path not in (select relative_path from seen_files)
+                order by relative_path
+                """
+            ).fetchall()
+        ]
+        con.execute(
+            """
+            update landing.document_versions as v set removed_run = ?, removed_at = ?
+            where superseded_by is null and removed_at is null
+                and relative_path not in (select relative_path from seen_files)
+            """,
+            [run_id, at],
+        )
+        con.execute(
+            """
+            update landing.document_versions as v set superseded_by = s.document_id, superseded_at = ?
+            from seen_files as s
+            where v.relative_path = s.relative_path and v.document_id <> s.document_id and v.superseded_by is null
+            """,
+            [at],
+        )
+        con.execute(
+            """
+            update landing.document_versions as v
+            set file_status = s.file_status, reason = s.reason, last_seen_run = ?, last_seen_at = ?,
+                superseded_by = null, superseded_at = null, removed_run = null, removed_at = null
+            from seen_files as s
+            where v.relative_path = s.relative_path and v.document_id = s.document_id
+            """,
+            [run_id, at],
+        )
+        con.execute(
+            """
+            insert into landing.document_versions
+            select s.relative_path, s.document_id, s.file_status, s.reason, ?, ?, ?, ?, null, null, null, null
+            from seen_files as s
+            where not exists (
+                select 1 from landing.document_versions as v
+                where v.relative_path = s.relative_path and v.document_id = s.document_id
+            )
+            """,
+            [run_id, at, run_id, at],
+        )
+        con.execute("drop table seen_files")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return removed

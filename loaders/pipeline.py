@@ -1,24 +1,37 @@
-"""The whole job: ingest → landing checkpoint → dbt build → publish, with its summary.
+"""The whole job: ingest → landing checkpoint → dbt build → publish, with its run record.
 
-The warehouse is built in a working file beside the published one and moved onto it by an atomic
-rename only when every step succeeded, so a failed night leaves yesterday's warehouse in place.
+The nightly job never writes the published file. It copies it to a working file of its own (the landing
+history and the incremental models live in it), lands only new or changed documents, runs the landing
+checkpoint and ``dbt build`` on the copy, writes its row in ``ops.ops_runs`` and then moves the copy onto
+the published path with one atomic rename. BI readers that hold the old file open keep reading it (the
+old inode lives on until they close it); new connections see the new warehouse. A failed or killed run
+leaves the published file as it was, and the next run deletes what the failed one left behind.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import datetime as dt
+import fcntl
+import hashlib
 import logging
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from loaders import ops
 from loaders.checkpoint import data_docs_dir, validate_landing
 from loaders.ingest import IngestResult, ingest
+from loaders.landing import parser_version
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +50,8 @@ MARTS = [
     "fct_indicator_actual",
     "dq_reconciliation",
 ]
+# what the dbt models are built from: a change here invalidates the incremental models
+DBT_INPUTS = ["models", "macros", "seeds", "dbt_project.yml"]
 
 
 class PipelineError(Exception):
@@ -48,14 +63,96 @@ class RunSummary:
     ingest: IngestResult
     mart_rows: dict[str, int] = field(default_factory=dict)
     published: Path | None = None
+    record: ops.RunRecord | None = None
 
     @property
     def exit_code(self) -> int:
         return 3 if self.ingest.problems else 0
 
 
-def working_path(warehouse: Path) -> Path:
-    return warehouse.with_name(f".{warehouse.name}.building")
+# --- files beside the published warehouse --------------------------------------------------------------
+
+
+def working_path(warehouse: Path, run_id: str) -> Path:
+    """A working file per run, so a stray process of a killed run can never touch the next run's file."""
+    return warehouse.with_name(f".{warehouse.name}.building-{run_id}")
+
+
+def remove_leftovers(warehouse: Path) -> list[Path]:
+    """Delete the working files (and their WAL) of runs that did not finish; called under the run lock."""
+    gone = sorted(warehouse.parent.glob(f".{warehouse.name}.building*"))
+    for path in gone:
+        path.unlink(missing_ok=True)
+    return gone
+
+
+@contextlib.contextmanager
+def run_lock(warehouse: Path) -> Iterator[None]:
+    """One run per warehouse at a time (cron overlapping a slow night). The kernel drops the lock when
+    the process dies, however it dies, so a killed run never blocks the next one."""
+    lock_file = warehouse.with_name(f".{warehouse.name}.lock")
+    with lock_file.open("a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PipelineError(f"another jixiao run is building {warehouse}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def prepare_working_copy(work: Path, warehouse: Path) -> bool:
+    """Start the working file from the published warehouse (True) or empty when there is none usable."""
+    if not warehouse.exists():
+        return False
+    shutil.copyfile(warehouse, work)  # a plain read: readers holding the published file do not matter
+    try:
+        con = duckdb.connect(str(work))
+        try:
+            con.execute("select count(*) from landing.documents").fetchone()
+        finally:
+            con.close()
+        return True
+    except duckdb.Error as exc:
+        log.warning("published warehouse %s is not usable (%s); building from scratch", warehouse, exc)
+        for path in (work, work.with_name(work.name + ".wal")):
+            path.unlink(missing_ok=True)
+        return False
+
+
+def publish(work: Path, warehouse: Path) -> None:
+    """fsync the finished file, rename it onto the published path, fsync the folder: atomic and durable."""
+    wal = work.with_name(work.name + ".wal")
+    if wal.exists():  # every writer has closed, so DuckDB has checkpointed; a WAL left means it has not
+        raise PipelineError(f"working file {work.name} still has a write-ahead log; not publishing")
+    with work.open("rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(work, warehouse)
+    dir_fd = os.open(warehouse.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+# --- steps ---------------------------------------------------------------------------------------------
+
+
+def dbt_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in DBT_INPUTS:
+        root = PROJECT_DIR / name
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            digest.update(str(path.relative_to(PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the dbt child is killed when the run is killed, so it never writes on after its parent."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
 
 
 def run_dbt(db_path: Path, args: list[str], target: str = "prod") -> None:
@@ -76,33 +173,84 @@ def run_dbt(db_path: Path, args: list[str], target: str = "prod") -> None:
         target,
     ]
     env = {**os.environ, "JIXIAO_DBT_PATH": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+    preexec = _die_with_parent if sys.platform.startswith("linux") else None
+    proc = subprocess.Popen(
+        cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec
+    )
+    ops.pause_for_tests("build", f"(dbt pid {proc.pid})")
+    stdout, stderr = proc.communicate()
+    stdout = re.sub(r"\x1b\[[0-9;]*m", "", stdout)  # colour codes do not belong in a one-line reason
     if proc.returncode != 0:
-        failures = [ln.strip() for ln in proc.stdout.splitlines() if re.search(r"\b(ERROR|FAIL)\b", ln)]
-        detail = failures[0] if failures else (proc.stdout.strip().splitlines() or ["no output"])[-1]
-        log.error("dbt output:\n%s\n%s", proc.stdout[-5000:], proc.stderr[-2000:])
+        failures = [ln.strip() for ln in stdout.splitlines() if re.search(r"\b(ERROR|FAIL)\b", ln)]
+        detail = failures[0] if failures else (stdout.strip().splitlines() or ["no output"])[-1]
+        log.error("dbt output:\n%s\n%s", stdout[-5000:], stderr[-2000:])
         raise PipelineError(f"dbt {args[0]} failed: {detail}")
+
+
+def _relations(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """table name → its schema, for the marts (in main, or their folder's schema)."""
+    rows = con.execute(
+        "select table_name, table_schema from information_schema.tables "
+        "where table_schema not in ('landing', 'ops', 'test_failures') order by table_schema = 'main' desc"
+    ).fetchall()
+    out: dict[str, str] = {}
+    for name, schema in rows:
+        out.setdefault(name, schema)
+    return out
 
 
 def count_marts(db_path: Path) -> dict[str, int]:
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-        return {m: con.execute(f"select count(*) from {m}").fetchone()[0] for m in MARTS if m in present}
+        where = _relations(con)
+        return {m: con.execute(f'select count(*) from "{where[m]}"."{m}"').fetchone()[0] for m in MARTS if m in where}
     finally:
         con.close()
 
 
-def do_ingest(db_path: Path, documents: Path, progress: Callable[[str], None] | None = None) -> IngestResult:
+def count_checks(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Reconciliation checks by status (ok / rounding / mismatch), when dq_reconciliation exists."""
+    schema = _relations(con).get("dq_reconciliation")
+    if schema is None:
+        return {}
+    cols = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = 'dq_reconciliation'",
+            [schema],
+        ).fetchall()
+    }
+    col = next((c for c in ("status", "check_status", "result") if c in cols), None)
+    if col is None:
+        return {}
+    rows = con.execute(f'select "{col}", count(*) from "{schema}".dq_reconciliation group by 1').fetchall()
+    return {str(k): n for k, n in rows}
+
+
+def do_ingest(
+    db_path: Path,
+    documents: Path,
+    progress: Callable[[str], None] | None = None,
+    run_id: str = "manual",
+    workers: int | None = None,
+) -> IngestResult:
     con = duckdb.connect(str(db_path))
     try:
-        return ingest(con, documents, progress)
+        return ingest(con, documents, progress, run_id=run_id, workers=workers)
     finally:
         con.close()
+
+
+def checkpoint(db_path: Path) -> None:
+    """The landing checkpoint between ingest and ``dbt build``: raise PipelineError to stop the run.
+
+    Great Expectations on the landing tables of the working file; Data Docs go beside the warehouse (the
+    working file lives there) or to JIXIAO_DATA_DOCS."""
+    check_landing(db_path, data_docs_dir(db_path))
 
 
 def check_landing(db_path: Path, docs_dir: Path) -> None:
-    """Great Expectations on the landing tables; a failed expectation stops the run before dbt."""
+    """Validate the landing tables of ``db_path``; a failed expectation raises PipelineError naming the document."""
     try:
         checked = validate_landing(db_path, docs_dir)
     except Exception as exc:  # GX itself failing must stop the run as clearly as a failed expectation
@@ -111,30 +259,87 @@ def check_landing(db_path: Path, docs_dir: Path) -> None:
         raise PipelineError(f"landing checkpoint failed (Data Docs: {checked.data_docs}): {checked.message()}")
 
 
+def needs_full_refresh(db_path: Path) -> bool:
+    """Incremental models are rebuilt whole when the dbt project or the parser changed since the last
+    published run (their old rows were built by other code), or when there is no such run."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        last = ops.last_published(con)
+    finally:
+        con.close()
+    if last is None:
+        return True
+    return last.get("dbt_fingerprint") != dbt_fingerprint() or last.get("parser_version") != parser_version()
+
+
+def finish_record(record: ops.RunRecord, result: IngestResult, work: Path, warehouse: Path) -> dict[str, int]:
+    """Fill the run's row, write it (and the failed runs waiting in the journal) into the working file."""
+    mart_rows = count_marts(work)
+    record.files_seen = len(result.outcomes)
+    record.files_new = result.changes("new")
+    record.files_changed = result.changes("changed")
+    record.files_unchanged = result.changes("unchanged")
+    record.files_removed = len(result.removed)
+    record.files_duplicate = result.count("duplicate")
+    record.files_failed = result.count("failed")
+    record.files_partial = result.count("partial")
+    record.files_parsed = result.parsed
+    record.mart_rows = mart_rows
+    record.exit_code = 3 if result.problems else 0
+    record.outcome = ops.PUBLISHED_OUTCOMES[1] if result.problems else ops.PUBLISHED_OUTCOMES[0]
+    record.message = f"{len(result.problems)} document(s) partial or failed" if result.problems else None
+    con = duckdb.connect(str(work))
+    try:
+        checks = count_checks(con)
+        record.checks_ok, record.checks_rounding, record.checks_mismatch = (
+            checks.get(k, 0) if checks else None for k in ("ok", "rounding", "mismatch")
+        )
+        record.ended_at = dt.datetime.now()
+        ops.write_runs(con, [*ops.journal_pending(warehouse, record.run_id), record])
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return mart_rows
+
+
 def run(
     documents: Path,
     warehouse: Path,
     progress: Callable[[str], None] | None = None,
     step: Callable[[str], None] | None = None,
     target: str = "prod",
+    full_refresh: bool = False,
+    workers: int | None = None,
 ) -> RunSummary:
-    """Build a fresh warehouse from ``documents`` and publish it at ``warehouse``."""
+    """Bring the warehouse up to date with ``documents`` in a working copy and publish it at ``warehouse``."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    work = working_path(warehouse)
-    for leftover in (work, work.with_name(work.name + ".wal")):
-        leftover.unlink(missing_ok=True)  # a crashed earlier run's working file is never published
     step = step or (lambda _: None)
-    try:
-        step("ingest")
-        result = do_ingest(work, documents, progress)
-        step("landing checkpoint")
-        check_landing(work, data_docs_dir(warehouse))
-        step("dbt build")
-        run_dbt(work, ["build"], target=target)
-        summary = RunSummary(result, count_marts(work))
-        os.replace(work, warehouse)
-        summary.published = warehouse
-        return summary
-    except BaseException:
-        work.unlink(missing_ok=True)
-        raise
+    record = ops.RunRecord(run_id=ops.new_run_id(), started_at=dt.datetime.now(), documents_path=str(documents))
+    with run_lock(warehouse):
+        for leftover in remove_leftovers(warehouse):
+            log.warning("removed %s left by a run that did not finish", leftover.name)
+        ops.journal_append(warehouse, record)  # "running": if this process is killed, the next run says so
+        work = working_path(warehouse, record.run_id)
+        try:
+            step("ingest")
+            carried = prepare_working_copy(work, warehouse)
+            result = do_ingest(work, documents, progress, run_id=record.run_id, workers=workers)
+            step("checkpoint")
+            checkpoint(work)
+            step("dbt build")
+            record.is_full_refresh = full_refresh or not carried or needs_full_refresh(work)
+            record.dbt_fingerprint, record.parser_version = dbt_fingerprint(), parser_version()
+            run_dbt(work, ["build", "--full-refresh"] if record.is_full_refresh else ["build"], target=target)
+            mart_rows = finish_record(record, result, work, warehouse)
+            publish(work, warehouse)
+            ops.journal_clear(warehouse)  # its runs are in ops.ops_runs of the published file now
+            return RunSummary(result, mart_rows, warehouse, record)
+        except BaseException as exc:
+            record.ended_at = dt.datetime.now()
+            record.outcome = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            record.message = str(exc) or type(exc).__name__
+            with contextlib.suppress(OSError):
+                ops.journal_append(warehouse, record)
+            for path in (work, work.with_name(work.name + ".wal")):
+                path.unlink(missing_ok=True)
+            raise

@@ -5,6 +5,7 @@ with
 
 indicators as (
     select * from {{ ref('stg_landing__indicators') }}
+    {{ new_documents_only() }}
 ),
 
 vocabulary as (

@@ -4,6 +4,11 @@ amounts as (
     select * from {{ source('landing', 'amounts') }}
 ),
 
+-- only the current version of each document: superseded and removed files stay in landing as history
+current_documents as (
+    select document_id from {{ ref('stg_landing__documents') }}
+),
+
 final as (
     select
         amount_id,
@@ -24,6 +29,7 @@ final as (
         placement,
         trim(item_label_printed) as item_label_printed,
     from amounts
+    where document_id in (select current_documents.document_id from current_documents)
 )
 
 select * from final

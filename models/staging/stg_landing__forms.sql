@@ -4,6 +4,11 @@ forms as (
     select * from {{ source('landing', 'forms') }}
 ),
 
+-- only the current version of each document: superseded and removed files stay in landing as history
+current_documents as (
+    select document_id from {{ ref('stg_landing__documents') }}
+),
+
 final as (
     select
         form_id,
@@ -15,6 +20,7 @@ final as (
         nullif(trim(title), '') as form_title,
         nullif(trim(subject_name), '') as subject_name,
     from forms
+    where document_id in (select current_documents.document_id from current_documents)
 )
 
 select * from final

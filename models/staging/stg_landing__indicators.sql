@@ -4,6 +4,11 @@ indicators as (
     select * from {{ source('landing', 'indicators') }}
 ),
 
+-- only the current version of each document: superseded and removed files stay in landing as history
+current_documents as (
+    select document_id from {{ ref('stg_landing__documents') }}
+),
+
 final as (
     select
         indicator_id,
@@ -30,6 +35,7 @@ final as (
         {{ label_key('level1_printed') }} as level1_label_key,
         {{ label_key('level2_printed') }} as level2_label_key,
     from indicators
+    where document_id in (select current_documents.document_id from current_documents)
 )
 
 select * from final

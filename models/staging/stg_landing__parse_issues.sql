@@ -4,6 +4,11 @@ parse_issues as (
     select * from {{ source('landing', 'parse_issues') }}
 ),
 
+-- only the current version of each document: superseded and removed files stay in landing as history
+current_documents as (
+    select document_id from {{ ref('stg_landing__documents') }}
+),
+
 final as (
     select
         document_id,
@@ -15,6 +20,7 @@ final as (
         line_no,
         text as text_printed,
     from parse_issues
+    where document_id in (select current_documents.document_id from current_documents)
 )
 
 select * from final

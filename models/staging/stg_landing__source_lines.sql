@@ -4,6 +4,11 @@ source_lines as (
     select * from {{ source('landing', 'source_lines') }}
 ),
 
+-- only the current version of each document: superseded and removed files stay in landing as history
+current_documents as (
+    select document_id from {{ ref('stg_landing__documents') }}
+),
+
 final as (
     select
         document_id,
@@ -11,6 +16,7 @@ final as (
         page,
         text as line_text,
     from source_lines
+    where document_id in (select current_documents.document_id from current_documents)
 )
 
 select * from final

@@ -43,7 +43,7 @@ def _files() -> dict[str, bytes]:
     }
 
 
-# file → (status in landing.document_files, words of the reason)
+# file → (status in landing.document_versions, words of the reason)
 EXPECTED = {
     "form.txt": ("ok", None),
     "gbk.txt": ("ok", None),
@@ -73,7 +73,7 @@ def run(tmp_path_factory):
     )
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        sql = "select relative_path, status, reason, document_id from landing.document_files"
+        sql = "select relative_path, file_status, reason, document_id from landing.document_versions"
         files = {r[0]: r[1:] for r in con.execute(sql).fetchall()}
         documents = {r[0]: r[1:] for r in con.execute("select document_id, status, error_text from landing.documents").fetchall()}
         forms = dict(con.execute("select document_id, count(*) from landing.forms group by all").fetchall())

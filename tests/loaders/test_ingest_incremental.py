@@ -1,0 +1,156 @@
+"""Incremental ingest without dbt: content hashes, file history, duplicates, parallel parsing."""
+
+from __future__ import annotations
+
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from loaders import ingest as ingest_mod
+from loaders.ingest import file_meta, ingest, parse_many
+from loaders.landing import SCHEMAS
+from tests.conftest import SAMPLES, sample
+
+
+@pytest.fixture()
+def docs(tmp_path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for prefix in ("002", "003"):
+        shutil.copy(sample(prefix), folder)
+    return folder
+
+
+@pytest.fixture()
+def con(tmp_path):
+    c = duckdb.connect(str(tmp_path / "w.duckdb"))
+    yield c
+    c.close()
+
+
+def landing_snapshot(con) -> dict[str, list[tuple]]:
+    return {t: sorted(map(repr, con.execute(f"select * from landing.{t}").fetchall())) for t in SCHEMAS}
+
+
+def versions(con) -> list[tuple]:
+    return con.execute(
+        """
+        select relative_path, left(document_id, 8), file_status, superseded_by is not null, removed_at is not null
+        from landing.document_versions order by relative_path, first_seen_at
+        """
+    ).fetchall()
+
+
+def test_second_ingest_of_the_same_folder_changes_nothing(con, docs):
+    first = ingest(con, docs, run_id="r1", workers=1)
+    before = landing_snapshot(con)
+    second = ingest(con, docs, run_id="r2", workers=1)
+    assert landing_snapshot(con) == before
+    assert [o.change for o in first.outcomes] == ["new", "new"]
+    assert [o.change for o in second.outcomes] == ["unchanged", "unchanged"]
+    assert (first.parsed, second.parsed) == (2, 0)
+    # an unchanged file keeps its load status, so exit status 3 still lists it
+    assert [o.status for o in second.outcomes] == [o.status for o in first.outcomes]
+
+
+def test_changed_file_supersedes_its_old_version(con, docs):
+    ingest(con, docs, run_id="r1", workers=1)
+    target = next(docs.glob("002*"))
+    old_id = file_meta(target, docs, target.read_bytes()).document_id
+    target.write_text(target.read_text(encoding="utf-8").replace("\t≥80%", "\t≥85%", 1), encoding="utf-8")
+    result = ingest(con, docs, run_id="r2", workers=1)
+    changed = {o.path: o.change for o in result.outcomes}
+    assert changed == {target.name: "changed", next(docs.glob("003*")).name: "unchanged"}
+    assert result.parsed == 1
+    rows = con.execute(
+        "select document_id, superseded_by from landing.document_versions where relative_path = ? order by first_seen_at",
+        [target.name],
+    ).fetchall()
+    new_id = rows[1][0]
+    assert rows == [(old_id, new_id), (new_id, None)]
+    # both versions stay in landing: history, the old rows leave the marts through staging
+    assert con.execute("select count(*) from landing.documents where document_id in (?, ?)", [old_id, new_id]).fetchone() == (2,)
+
+
+def test_reverting_a_file_makes_the_old_version_current_again(con, docs):
+    target = next(docs.glob("002*"))
+    original = target.read_bytes()
+    ingest(con, docs, run_id="r1", workers=1)
+    target.write_bytes(original + b"\n")
+    ingest(con, docs, run_id="r2", workers=1)
+    target.write_bytes(original)
+    result = ingest(con, docs, run_id="r3", workers=1)
+    assert {o.change for o in result.outcomes if o.path == target.name} == {"changed"}
+    assert result.parsed == 0  # the old content is still landed by this parser
+    current = [v for v in versions(con) if v[0] == target.name and not v[3] and not v[4]]
+    assert len(current) == 1 and current[0][1] == file_meta(target, docs, original).document_id[:8]
+
+
+def test_removed_file_is_marked_not_kept_current(con, docs):
+    ingest(con, docs, run_id="r1", workers=1)
+    gone = next(docs.glob("003*"))
+    gone.unlink()
+    result = ingest(con, docs, run_id="r2", workers=1)
+    assert result.removed == [gone.name]
+    assert [v for v in versions(con) if v[0] == gone.name][0][4] is True
+    # seen again: current again, counted as new for this run
+    shutil.copy(sample("003"), docs)
+    again = ingest(con, docs, run_id="r3", workers=1)
+    assert {o.path: o.change for o in again.outcomes}[gone.name] == "new"
+    assert [v for v in versions(con) if v[0] == gone.name][0][4] is False
+
+
+def test_every_file_gets_a_row_including_duplicates_and_failures(con, docs):
+    (docs / "sub").mkdir()
+    shutil.copy(sample("002"), docs / "sub" / "copy_of_002.txt")
+    (docs / "empty.txt").write_bytes(b"")
+    result = ingest(con, docs, run_id="r1", workers=1)
+    by_path = {o.path: o for o in result.outcomes}
+    assert by_path["sub/copy_of_002.txt"].status == "duplicate"
+    assert by_path["sub/copy_of_002.txt"].reason == f"same content as {sample('002').name}"
+    assert by_path["empty.txt"].status == "failed"
+    rows = dict(con.execute("select relative_path, file_status from landing.document_versions").fetchall())
+    assert rows == {o.path: o.status for o in result.outcomes}
+    assert len(rows) == 4
+
+
+def test_parallel_parsing_lands_the_same_rows_in_input_order(tmp_path, docs):
+    for prefix in ("001", "004"):
+        shutil.copy(sample(prefix), docs)
+    serial, parallel = (duckdb.connect(str(tmp_path / f"{n}.duckdb")) for n in ("s", "p"))
+    try:
+        a = ingest(serial, docs, run_id="r1", workers=1)
+        b = ingest(parallel, docs, run_id="r1", workers=2)
+        assert [(o.path, o.status) for o in a.outcomes] == [(o.path, o.status) for o in b.outcomes]
+        for table in SCHEMAS:
+            cols = "* exclude (loaded_at)" if table == "documents" else "*"
+            q = f"select {cols} from landing.{table} order by all"
+            assert serial.execute(q).fetchall() == parallel.execute(q).fetchall(), table
+    finally:
+        serial.close()
+        parallel.close()
+
+
+def test_parse_many_keeps_few_files_in_flight(monkeypatch):
+    """Results come back in input order while at most workers × IN_FLIGHT_PER_WORKER wait to be landed."""
+    files = sorted(SAMPLES.glob("*")) * 3
+    todo = [(p, file_meta(p, SAMPLES, p.read_bytes())) for p in files]
+
+    class CountingPool(ProcessPoolExecutor):
+        submitted = 0
+
+        def submit(self, *args, **kwargs):
+            CountingPool.submitted += 1
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_mod, "ProcessPoolExecutor", CountingPool)
+    yielded, most_in_flight = [], 0
+    for n, (_meta, _rows, outcome) in enumerate(parse_many(todo, SAMPLES, workers=2), start=1):
+        yielded.append(outcome.path)
+        most_in_flight = max(most_in_flight, CountingPool.submitted - n)
+    assert yielded == [p.name for p in files]
+    assert CountingPool.submitted == len(files)
+    assert most_in_flight <= 2 * ingest_mod.IN_FLIGHT_PER_WORKER

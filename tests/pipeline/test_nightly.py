@@ -1,0 +1,348 @@
+"""The nightly command with real processes: a BI reader during the publish, SIGKILL mid-ingest and mid-build,
+reruns on the same input, one changed file, a removed file, and the incremental build equal to a full refresh."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from loaders import pipeline
+from tests.conftest import ROOT, sample
+
+NOT_MODELS = ("landing", "ops", "test_failures", "reference")
+
+READER = r"""
+import pathlib, sys, time
+import duckdb
+path, stop = sys.argv[1], pathlib.Path(sys.argv[2])
+con = duckdb.connect(path, read_only=True)  # held open for the whole nightly run
+while not stop.exists():
+    docs = con.execute("select count(*) from dim_document").fetchone()[0]
+    facts = con.execute("select count(*) from fct_indicator join dim_document using (document_key)").fetchone()[0]
+    print(docs, facts, flush=True)
+    time.sleep(0.05)
+con.close()
+"""
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def cli(docs: Path, warehouse: Path) -> list[str]:
+    return [sys.executable, "-m", "loaders.cli", "run", "--documents", str(docs), "--warehouse", str(warehouse)]
+
+
+def env(**extra: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_")}
+    return {**base, "PYTHONPATH": str(ROOT), **extra}
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def leftovers(warehouse: Path) -> list[Path]:
+    return sorted(warehouse.parent.glob(f".{warehouse.name}.building*"))
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def model_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
+    return con.execute(
+        f"""
+        select table_schema, table_name from information_schema.tables
+        where table_catalog = '{catalog}' and table_type = 'BASE TABLE' and table_schema not in {NOT_MODELS}
+        order by 1, 2
+        """
+    ).fetchall()
+
+
+def snapshot(warehouse: Path) -> dict[str, set[tuple]]:
+    """Every row of every model table (and the landing documents), as comparable tuples."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = [(s, t) for s, t in model_tables(con, warehouse.stem)] + [("landing", "documents")]
+        out = {}
+        for schema, table in tables:
+            rows = con.execute(f'select * from "{schema}"."{table}"').fetchall()
+            cols = [d[0] for d in con.description]
+            out[f"{schema}.{table}"] = {tuple(zip(cols, map(repr, r), strict=True)) for r in rows}
+            assert len(out[f"{schema}.{table}"]) == len(rows), f"{table} holds duplicate rows"
+        return out
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> tuple[Path, Path]:
+    """Three samples, published once; tests copy it so each starts from the same published warehouse."""
+    root = tmp_path_factory.mktemp("base")
+    docs = root / "docs"
+    docs.mkdir()
+    for prefix in ("002", "003", "004"):
+        shutil.copy(sample(prefix), docs)
+    warehouse = root / "wh" / "jixiao.duckdb"
+    pipeline.run(docs, warehouse, target="test")
+    return docs, warehouse
+
+
+@pytest.fixture()
+def published(base, tmp_path) -> tuple[Path, Path]:
+    docs, warehouse = tmp_path / "docs", tmp_path / "wh" / "jixiao.duckdb"
+    shutil.copytree(base[0], docs)
+    warehouse.parent.mkdir()
+    shutil.copy(base[1], warehouse)
+    return docs, warehouse
+
+
+def test_a_reader_holding_the_warehouse_never_errors_while_the_nightly_run_publishes(published, tmp_path):
+    docs, warehouse = published
+    shutil.copy(sample("001"), docs)  # tonight brings a new document
+    before_docs = query(warehouse, "select count(*) from dim_document")[0][0]
+    inode_before = warehouse.stat().st_ino
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(warehouse), str(stop)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        first = reader.stdout.readline()  # the reader is connected and querying before the run starts
+        assert first, reader.stderr.read()
+        nightly = subprocess.run(cli(docs, warehouse), env=env(), capture_output=True, text=True, timeout=600)
+        time.sleep(0.5)  # the reader goes on querying its (now replaced) file after the publish
+    finally:
+        stop.touch()
+        out, err = reader.communicate(timeout=60)
+    assert nightly.returncode in (0, 3), nightly.stderr
+    assert reader.returncode == 0 and err == "", err
+    assert len(out.splitlines()) > 20, "the reader kept querying during the whole run"
+    seen = {first.strip(), *out.split("\n")} - {""}
+    assert seen == {first.strip()}, "the open connection kept reading yesterday's warehouse, whole"
+    assert warehouse.stat().st_ino != inode_before, "published by rename"
+    assert query(warehouse, "select count(*) from dim_document")[0][0] == before_docs + 1  # a new connection
+    assert "published:" in nightly.stderr and "run " in nightly.stderr
+
+
+@pytest.mark.parametrize("step", ["ingest", "build"])
+def test_a_run_killed_mid_step_leaves_the_published_file_untouched_and_the_next_run_recovers(step, published):
+    docs, warehouse = published
+    shutil.copy(sample("001"), docs)
+    before = sha256(warehouse)
+    proc = subprocess.Popen(
+        cli(docs, warehouse),
+        env=env(JIXIAO_TEST_PAUSE_AT=step, JIXIAO_TEST_PAUSE_SECONDS="300"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(ln) for ln in proc.stderr], daemon=True).start()
+    deadline = time.monotonic() + 300
+    line = ""
+    while "test hook: paused at" not in line:
+        assert time.monotonic() < deadline and proc.poll() is None, f"run ended before the {step} pause"
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            continue
+    dbt_pid = int(re.search(r"dbt pid (\d+)", line).group(1)) if step == "build" else None
+    if dbt_pid:
+        assert alive(dbt_pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert sha256(warehouse) == before, "the published file is byte-identical after the kill"
+    assert leftovers(warehouse), "the killed run's working file is still there for the next run to clean"
+    if dbt_pid:  # the dbt child dies with its parent; it never writes on after the kill
+        for _ in range(100):
+            if not alive(dbt_pid):
+                break
+            time.sleep(0.1)
+        assert not alive(dbt_pid)
+
+    rerun = subprocess.run(cli(docs, warehouse), env=env(), capture_output=True, text=True, timeout=600)
+    assert rerun.returncode in (0, 3), rerun.stderr
+    assert sha256(warehouse) != before
+    assert leftovers(warehouse) == []
+    assert query(warehouse, "select count(*) from dim_document")[0][0] == 4
+    outcomes = query(warehouse, "select outcome from ops.ops_runs order by started_at")
+    assert [o[0] for o in outcomes][-2:] == ["interrupted", "published_with_problems" if rerun.returncode else "published"]
+
+
+@pytest.fixture(scope="module")
+def history(base, tmp_path_factory) -> dict:
+    """The same folder run again, then one file changed, then one removed and one added."""
+    root = tmp_path_factory.mktemp("history")
+    docs, warehouse = root / "docs", root / "wh" / "jixiao.duckdb"
+    shutil.copytree(base[0], docs)
+    warehouse.parent.mkdir()
+    shutil.copy(base[1], warehouse)
+    h: dict = {"docs": docs, "warehouse": warehouse, "snap": {}, "summary": {}}
+
+    def night(name: str) -> None:
+        h["summary"][name] = pipeline.run(docs, warehouse, target="test")
+        h["snap"][name] = snapshot(warehouse)
+
+    h["snap"]["base"] = snapshot(warehouse)
+    night("again")
+    night("third")
+    changed = next(docs.glob("002*"))
+    h["old_id"] = hashlib.sha256(changed.read_bytes()).hexdigest()
+    changed.write_text(changed.read_text(encoding="utf-8").replace("\t≥80%", "\t≥85%", 1), encoding="utf-8")
+    h["new_id"] = hashlib.sha256(changed.read_bytes()).hexdigest()
+    night("changed")
+    h["removed_id"] = hashlib.sha256(next(docs.glob("003*")).read_bytes()).hexdigest()
+    next(docs.glob("003*")).unlink()
+    shutil.copy(sample("001"), docs)
+    night("removed")
+    return h
+
+
+def test_twice_on_the_same_input_changes_nothing(history):
+    snap = history["snap"]
+    assert snap["again"] == snap["base"]
+    assert snap["third"] == snap["base"]
+    record = history["summary"]["third"].record
+    assert (record.files_seen, record.files_new, record.files_changed, record.files_parsed) == (3, 0, 0, 0)
+    assert record.is_full_refresh is False
+
+
+def _doc_column(rows: set[tuple]) -> str | None:
+    cols = {c for c, _ in next(iter(rows))} if rows else set()
+    return next((c for c in ("document_key", "document_id") if c in cols), None)
+
+
+def test_one_changed_file_changes_only_its_rows(history):
+    before, after = history["snap"]["third"], history["snap"]["changed"]
+    key_of = dict(_id_and_key(row) for row in after["main.dim_document"] | before["main.dim_document"])
+    old = {repr(history["old_id"]), key_of[repr(history["old_id"])]}
+    new = {repr(history["new_id"]), key_of[repr(history["new_id"])]}
+    touched = 0
+    for table in before:
+        col = _doc_column(before[table] | after[table])
+        gone, came = before[table] - after[table], after[table] - before[table]
+        if col is None:
+            assert gone == came == set(), table
+            continue
+        assert {dict(r)[col] for r in gone} <= old, table
+        assert {dict(r)[col] for r in came} <= new, table
+        touched += bool(gone or came)
+    assert touched >= 3  # at least dim_document, dim_project, fct_indicator
+    changed = history["summary"]["changed"].record
+    assert (changed.files_changed, changed.files_unchanged, changed.files_parsed) == (1, 2, 1)
+    versions = query(
+        history["warehouse"],
+        "select document_id, superseded_by from landing.document_versions where relative_path like '002%' order by first_seen_at",
+    )
+    assert versions == [(history["old_id"], history["new_id"]), (history["new_id"], None)]
+
+
+def _id_and_key(row: tuple) -> tuple[str, str]:
+    d = dict(row)
+    return d["document_id"], d["document_key"]
+
+
+def test_a_removed_file_leaves_the_marts_and_is_marked(history):
+    warehouse = history["warehouse"]
+    ids = [r[0] for r in query(warehouse, "select document_id from dim_document")]
+    assert history["removed_id"] not in ids and history["new_id"] in ids and history["old_id"] not in ids
+    marked = query(
+        warehouse,
+        f"select removed_run is not null from landing.document_versions where document_id = '{history['removed_id']}'",
+    )
+    assert marked == [(True,)]
+    record = history["summary"]["removed"].record
+    assert (record.files_removed, record.files_new) == (1, 1)
+
+
+def test_ops_runs_holds_a_row_per_run_queryable_by_bi(history):
+    rows = query(
+        history["warehouse"],
+        "select outcome, files_seen, files_changed, files_removed, json_extract(mart_rows, '$.dim_document')::int "
+        "from ops.ops_runs order by started_at",
+    )
+    assert len(rows) == 5  # the base night and the four of the history
+    assert [r[2:4] for r in rows] == [(0, 0), (0, 0), (0, 0), (1, 0), (0, 1)]
+    assert rows[-1][4] == 3
+
+
+def test_the_incremental_build_equals_a_full_refresh(history, tmp_path):
+    incremental = history["warehouse"]
+    full = tmp_path / "full.duckdb"
+    shutil.copy(incremental, full)
+    pipeline.run_dbt(full, ["build", "--full-refresh"], target="test")
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{incremental}' as inc (read_only)")
+        con.execute(f"attach '{full}' as ful (read_only)")
+        tables = model_tables(con, "inc")
+        assert tables == model_tables(con, "ful")
+        assert ("intermediate", "int_indicators_levelled") in tables
+        for schema, table in tables:
+            a, b = f'inc."{schema}"."{table}"', f'ful."{schema}"."{table}"'
+            diff = con.execute(
+                f"select count(*) from ((select * from {a} except all select * from {b}) "
+                f"union all (select * from {b} except all select * from {a}))"
+            ).fetchone()[0]
+            assert diff == 0, f"{schema}.{table} differs between the incremental and the full-refresh build"
+    finally:
+        con.close()
+
+
+def test_a_failed_night_keeps_yesterdays_warehouse_says_why_and_is_recorded_next_night(published, monkeypatch):
+    docs, warehouse = published
+    shutil.copy(sample("001"), docs)
+    before = sha256(warehouse)
+
+    def failing_checkpoint(db_path: Path) -> None:
+        raise pipeline.PipelineError("landing checkpoint failed: 1 expectation not met")
+
+    monkeypatch.setattr(pipeline, "checkpoint", failing_checkpoint)
+    with pytest.raises(pipeline.PipelineError, match="landing checkpoint failed"):
+        pipeline.run(docs, warehouse, target="test")
+    assert sha256(warehouse) == before and leftovers(warehouse) == []
+    monkeypatch.undo()
+
+    summary = pipeline.run(docs, warehouse, target="test")
+    assert summary.published == warehouse
+    rows = query(warehouse, "select outcome, message from ops.ops_runs order by started_at")
+    assert rows[-2] == ("failed", "landing checkpoint failed: 1 expectation not met")
+    assert rows[-1][0].startswith("published")
+
+
+def test_a_second_run_on_the_same_warehouse_is_refused_while_one_runs(published):
+    docs, warehouse = published
+    before = sha256(warehouse)
+    with pipeline.run_lock(warehouse), pytest.raises(pipeline.PipelineError, match="another jixiao run"):
+        pipeline.run(docs, warehouse, target="test")
+    assert sha256(warehouse) == before
+
+
+def test_the_cli_exit_status_and_one_line_reason_when_nothing_is_published(published):
+    docs, warehouse = published
+    before = sha256(warehouse)
+    missing = subprocess.run(cli(docs / "nope", warehouse), env=env(), capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2 and "input not found" in missing.stderr and "Traceback" not in missing.stderr
+    assert sha256(warehouse) == before
