@@ -137,6 +137,7 @@ def validate_landing(
     """Run the landing checkpoint on the DuckDB file ``db_path`` and write Data Docs to ``docs_dir``."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
+    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     con = duckdb.connect(str(db_path), read_only=True)
@@ -146,7 +147,9 @@ def validate_landing(
         con.close()
     names = dict(zip(tables["documents"]["document_id"], tables["documents"]["file_name"], strict=False))
 
-    context = gx.get_context(mode="ephemeral")
+    # in-memory stores and no temporary docs site: the only files written are our Data Docs
+    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False))
+    context = gx.get_context(mode="ephemeral", project_config=config)
     context.variables.progress_bars = {"globally": False}
     docs_dir.mkdir(parents=True, exist_ok=True)
     site = {

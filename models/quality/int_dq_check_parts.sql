@@ -118,6 +118,7 @@ evaluated_checks as (
 declared_parts as (
     select
         totals.check_key,
+        totals.document_id,
         'declared' as origin,
         totals.rule_id,
         totals.measure_id as total_measure_id,
@@ -225,6 +226,7 @@ structural_parts as (
         md5(structure_choice.rule_id || '|' || structure_choice.parent_id || '|' || structure_choice.breakdown)
             as check_key,
         'structural' as origin,
+        children.document_id,
         structure_choice.rule_id,
         structure_choice.parent_id as total_measure_id,
         row_number() over (
