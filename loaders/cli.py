@@ -181,5 +181,87 @@ def build(
     _print_marts(pipeline.count_marts(path))
 
 
+@app.command()
+def report(
+    warehouse: Path | None = WarehouseOpt,
+    all_statuses: bool = typer.Option(False, "--all", help="Also list rounding and incomplete checks."),
+    document: str | None = typer.Option(None, "--document", help="Only documents whose file name contains this."),
+) -> None:
+    """The reconciliation report: every total that does not reconcile, and the per-document scorecard."""
+    path = _warehouse(warehouse)
+    if not path.exists():
+        _fail(f"warehouse not found: {path} (run `jixiao run` first)", 2)
+    try:
+        findings, scorecard = reconciliation_report(path, all_statuses, document)
+    except duckdb.Error as exc:
+        console.print(f"[red]error:[/] cannot read the reconciliation from {path}: {str(exc).splitlines()[0]}")
+        raise typer.Exit(2) from None
+    out = Console()
+    table = Table(title="对账发现 reconciliation findings" if findings else "对账发现 reconciliation findings: none")
+    for col, justify in [
+        ("document", "left"),
+        ("rule", "left"),
+        ("status", "left"),
+        ("total", "right"),
+        ("parts sum", "right"),
+        ("difference", "right"),
+        ("lines", "left"),
+    ]:
+        table.add_column(col, justify=justify)
+    for row in findings:
+        table.add_row(*row)
+    out.print(table)
+    card = Table(title="文档评分卡 scorecard per document (least reliable first)")
+    for col in [
+        "rank",
+        "document",
+        "load",
+        "checks",
+        "ok",
+        "rounding",
+        "mismatch",
+        "incomplete",
+        "unplaced lines",
+        "untyped targets",
+    ]:
+        card.add_column(col, justify="left" if col in ("document", "load") else "right")
+    for row in scorecard:
+        card.add_row(*row)
+    out.print(card)
+
+
+def reconciliation_report(path: Path, all_statuses: bool, document: str | None) -> tuple[list, list]:
+    """Rows of the findings table and of the scorecard, read from the published warehouse (read-only)."""
+    statuses = ["mismatch", "rounding", "incomplete"] if all_statuses else ["mismatch"]
+    like = f"%{document or ''}%"
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        findings = con.execute(
+            """
+            select file_name, rule_id, status, coalesce(total_text, total_value::varchar),
+                coalesce(computed_value::decimal(20, 2)::varchar, '—'), coalesce(difference::decimal(20, 2)::varchar, '—'),
+                'L' || coalesce(total_line::varchar, '?') || ' ← '
+                    || coalesce(array_to_string(list_transform(part_lines, lambda x: 'L' || x), ' '), '—')
+            from dq_reconciliation
+            where list_contains(?, status) and file_name like ?
+            order by file_name, total_line, rule_id
+            """,
+            [statuses, like],
+        ).fetchall()
+        scorecard = con.execute(
+            """
+            select reliability_rank, file_name, load_status, checks_run, checks_ok, checks_rounding, checks_mismatch,
+                checks_incomplete, unplaced_lines, indicators_untyped
+            from dq_scorecard_document
+            where file_name like ?
+            order by reliability_rank
+            """,
+            [like],
+        ).fetchall()
+    finally:
+        con.close()
+    return [[str(v) for v in r] for r in findings], [[str(v) for v in r] for r in scorecard]
+
+
 if __name__ == "__main__":
     app()

@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from loaders import ops
+from loaders.checkpoint import data_docs_dir, validate_landing
 from loaders.ingest import IngestResult, ingest
 from loaders.landing import parser_version
 
@@ -243,7 +244,19 @@ def do_ingest(
 def checkpoint(db_path: Path) -> None:
     """The landing checkpoint between ingest and ``dbt build``: raise PipelineError to stop the run.
 
-    The one place for the Great Expectations landing checkpoint (it runs on the working file)."""
+    Great Expectations on the landing tables of the working file; Data Docs go beside the warehouse (the
+    working file lives there) or to JIXIAO_DATA_DOCS."""
+    check_landing(db_path, data_docs_dir(db_path))
+
+
+def check_landing(db_path: Path, docs_dir: Path) -> None:
+    """Validate the landing tables of ``db_path``; a failed expectation raises PipelineError naming the document."""
+    try:
+        checked = validate_landing(db_path, docs_dir)
+    except Exception as exc:  # GX itself failing must stop the run as clearly as a failed expectation
+        raise PipelineError(f"landing checkpoint could not run: {type(exc).__name__}: {exc}") from exc
+    if not checked.success:
+        raise PipelineError(f"landing checkpoint failed (Data Docs: {checked.data_docs}): {checked.message()}")
 
 
 def needs_full_refresh(db_path: Path) -> bool:

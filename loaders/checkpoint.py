@@ -1,0 +1,188 @@
+"""The landing checkpoint: Great Expectations validates the landing tables between ingest and `dbt build`.
+
+Required fields present, form kinds known, amounts non-negative and below a plausible ceiling, years in
+range, every fact row pointing at a line of its document. A failed expectation stops the pipeline before
+dbt, naming the document. The results are written as Data Docs (HTML) to a known folder.
+
+GX reads the tables through its pandas datasource, fed from DuckDB: its SQL datasource over duckdb-engine
+fails on every expectation. The context is ephemeral (nothing to keep between runs but the Data Docs).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+FORM_KINDS_CSV = PROJECT_DIR / "seeds" / "form_kinds.csv"
+# 1000 亿元 in 万元: more than any single budget line a county, city or province prints
+AMOUNT_CEILING_WAN = 10_000_000
+YEARS = (2000, 2100)
+# a share or rate in percent (构成 60%, 执行率 99.11%, 增长 100%); a growth rate may exceed 100
+SHARE_CEILING = 1000
+
+
+def data_docs_dir(warehouse: Path) -> Path:
+    """Where Data Docs go: JIXIAO_DATA_DOCS, else `data_docs/` beside the warehouse file."""
+    env = os.environ.get("JIXIAO_DATA_DOCS")
+    return Path(env).expanduser().resolve() if env else warehouse.resolve().parent / "data_docs"
+
+
+@dataclass
+class Failure:
+    table: str
+    expectation: str
+    column: str | None
+    documents: list[str]
+    examples: list
+
+    def line(self) -> str:
+        docs = ", ".join(self.documents[:3]) + (" …" if len(self.documents) > 3 else "")
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        return f"{docs or 'unknown document'}: {where} fails {self.expectation} (e.g. {self.examples[:3]})"
+
+
+@dataclass
+class CheckpointResult:
+    success: bool
+    evaluated: int
+    failures: list[Failure] = field(default_factory=list)
+    data_docs: Path | None = None
+
+    def message(self) -> str:
+        return "; ".join(f.line() for f in self.failures)
+
+
+def _known_form_kinds() -> list[str]:
+    with FORM_KINDS_CSV.open(encoding="utf-8") as fh:
+        return [row["form_kind"] for row in csv.DictReader(fh)]
+
+
+def _frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """The landing tables as pandas frames; fact rows carry has_source_line (their line exists in the document)."""
+
+    def with_line(table: str, line_col: str) -> pd.DataFrame:
+        return con.execute(
+            f"""
+            select t.*, exists (
+                select 1 from landing.source_lines s where s.document_id = t.document_id and s.line_no = t.{line_col}
+            ) as has_source_line
+            from landing.{table} t
+            """
+        ).df()
+
+    return {
+        "documents": con.execute("select * exclude (form_kinds) from landing.documents").df(),
+        "forms": con.execute("select * from landing.forms").df(),
+        "form_fields": with_line("form_fields", "line_no"),
+        "amounts": with_line("amounts", "line_no").astype({"value_wan": "float64", "share_pct": "float64"}),
+        "indicators": with_line("indicators", "line_start"),
+        "parse_issues": con.execute("select * from landing.parse_issues").df(),
+    }
+
+
+def _suites(gxe) -> dict[str, list]:
+    """The expectations, one list per landing table."""
+
+    def not_null(*cols):
+        return [gxe.ExpectColumnValuesToNotBeNull(column=c) for c in cols]
+
+    def on_a_line():
+        return gxe.ExpectColumnValuesToBeInSet(column="has_source_line", value_set=[True])
+
+    return {
+        "documents": [
+            *not_null("document_id", "file_name", "status", "loaded_at"),
+            gxe.ExpectColumnValuesToBeUnique(column="document_id"),
+            gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["ok", "partial", "failed"]),
+        ],
+        "forms": [
+            *not_null("form_id", "document_id", "form_kind", "line_start"),
+            gxe.ExpectColumnValuesToBeUnique(column="form_id"),
+            gxe.ExpectColumnValuesToBeInSet(column="form_kind", value_set=_known_form_kinds()),
+        ],
+        "form_fields": [*not_null("form_id", "document_id", "label_printed", "line_no"), on_a_line()],
+        "amounts": [
+            *not_null("amount_id", "form_id", "document_id", "text_printed", "line_no"),
+            gxe.ExpectColumnValuesToBeUnique(column="amount_id"),
+            gxe.ExpectColumnValuesToBeBetween(column="value_wan", min_value=0, max_value=AMOUNT_CEILING_WAN),
+            gxe.ExpectColumnValuesToBeBetween(column="share_pct", min_value=0, max_value=SHARE_CEILING),
+            gxe.ExpectColumnValuesToBeBetween(column="year", min_value=YEARS[0], max_value=YEARS[1]),
+            on_a_line(),
+        ],
+        "indicators": [
+            *not_null("indicator_id", "form_id", "document_id", "line_start"),
+            gxe.ExpectColumnValuesToBeUnique(column="indicator_id"),
+            on_a_line(),
+        ],
+        "parse_issues": [
+            *not_null("document_id", "severity", "code"),
+            gxe.ExpectColumnValuesToBeInSet(column="severity", value_set=["info", "warning", "error"]),
+        ],
+    }
+
+
+def validate_landing(
+    db_path: Path, docs_dir: Path, frames: Callable[[duckdb.DuckDBPyConnection], dict[str, pd.DataFrame]] = _frames
+) -> CheckpointResult:
+    """Run the landing checkpoint on the DuckDB file ``db_path`` and write Data Docs to ``docs_dir``."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        tables = frames(con)
+    finally:
+        con.close()
+    names = dict(zip(tables["documents"]["document_id"], tables["documents"]["file_name"], strict=False))
+
+    # in-memory stores and no temporary docs site: the only files written are our Data Docs
+    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False))
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    context.variables.progress_bars = {"globally": False}
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    site = {
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }
+    context.add_data_docs_site(site_name="landing", site_config=site)
+    source = context.data_sources.add_pandas("landing")
+    result = CheckpointResult(success=True, evaluated=0, data_docs=docs_dir / "index.html")
+    for table, expectations in _suites(gxe).items():
+        batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("all")
+        suite = context.suites.add(gx.ExpectationSuite(name=f"landing.{table}", expectations=expectations))
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite))
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(
+                name=f"landing_{table}",
+                validation_definitions=[definition],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["landing"])],
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["document_id"]},
+            )
+        )
+        run = checkpoint.run(batch_parameters={"dataframe": tables[table]})
+        for validation in run.run_results.values():
+            for r in validation.results:
+                result.evaluated += 1
+                if r.success:
+                    continue
+                result.success = False
+                index = r.result.get("unexpected_index_list") or []
+                docs = sorted({names.get(i.get("document_id"), str(i.get("document_id"))) for i in index})
+                column = r.expectation_config.kwargs.get("column")
+                examples = [i.get(column) for i in index] if column else []
+                result.failures.append(Failure(table, r.expectation_config.type, column, docs, examples))
+    log.info("landing checkpoint: %d expectations, %d failed", result.evaluated, len(result.failures))
+    return result

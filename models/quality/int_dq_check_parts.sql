@@ -1,0 +1,255 @@
+-- One row per (check, part): every rule of seeds/reconciliation_rules.csv applied to every total it
+-- finds, plus every printed 其中 / 合计 / 构成 structure the loaders captured (parent_measure_id).
+-- A required part that was not found is kept as a row with is_missing, so the check says incomplete.
+with
+
+rules as (
+    select * from {{ ref('reconciliation_rules') }}
+),
+
+measures as (
+    select * from {{ ref('int_dq_measures') }}
+),
+
+declared_rules as (
+    select
+        *,
+        {{ dq_token_columns('total_item', 'total_token') }}
+    from rules
+    where check_kind in ('sum', 'equal', 'ratio', 'le')
+),
+
+split_tokens as (
+    select
+        declared_rules.rule_id,
+        unnest(string_split(trim(declared_rules.part_items), ' ')) as token,
+        unnest(range(1, len(string_split(trim(declared_rules.part_items), ' ')) + 1)) as token_ord,
+    from declared_rules
+),
+
+part_tokens as (
+    select
+        split_tokens.rule_id,
+        split_tokens.token_ord,
+        split_tokens.token,
+        {{ dq_token_columns('split_tokens.token', 'part') }}
+    from split_tokens
+    where split_tokens.token <> ''
+),
+
+-- every printed number that a rule names as its total
+totals as (
+    select
+        measures.*,
+        declared_rules.rule_id,
+        declared_rules.scope,
+        declared_rules.stage as rule_stage,
+        {{ dq_scope_key('declared_rules.scope', 'measures') }} as scope_key,
+        md5(declared_rules.rule_id || '|' || measures.measure_id) as check_key,
+    from declared_rules
+    inner join measures
+        on
+            {{ dq_token_matches('measures', 'declared_rules', 'total_token') }}
+            and (declared_rules.form_kind is null or measures.form_kind = declared_rules.form_kind)
+            and (declared_rules.stage in ('same', 'any') or measures.stage_key = declared_rules.stage)
+    where measures.measure_value is not null
+),
+
+candidates as (
+    select
+        totals.check_key,
+        part_tokens.token_ord,
+        part_tokens.token,
+        part_tokens.part_mult,
+        parts.measure_id as part_measure_id,
+        parts.form_id as part_form_id,
+        parts.section as part_section,
+        -- the best candidate: same stage, same section, then the nearest line
+        row_number() over (
+            partition by totals.check_key, part_tokens.token_ord
+            order by
+                (parts.stage_key is not distinct from totals.stage_key) desc,
+                (parts.form_id = totals.form_id and parts.section is not distinct from totals.section) desc,
+                abs(parts.line_no - totals.line_no),
+                parts.measure_id
+        ) as candidate_rank,
+    from totals
+    inner join part_tokens on totals.rule_id = part_tokens.rule_id
+    inner join measures as parts
+        on
+            totals.scope_key = {{ dq_scope_key('totals.scope', 'parts') }}
+            and totals.measure_id <> parts.measure_id
+            and {{ dq_token_matches('parts', 'part_tokens', 'part', 'totals.fiscal_year') }}
+            and (
+                part_tokens.part_stage <> ''
+                or totals.rule_stage = 'any'
+                or (totals.rule_stage = 'same' and parts.stage_key is not distinct from totals.stage_key)
+                or parts.stage_key = totals.rule_stage
+            )
+),
+
+-- a single part takes its best candidate; a Σ part (`*`) takes every candidate in the scope
+chosen as (
+    select * from candidates
+    where candidate_rank = 1 or part_mult = '*'
+),
+
+-- a check is evaluated when all its required parts were found, or when at least one is printed in the
+-- total's own section (then the missing ones make it incomplete); far-fetched partial matches are not checks
+token_counts as (
+    select
+        part_tokens.rule_id,
+        count(*) filter (where part_tokens.part_mult <> '?') as required_tokens,
+    from part_tokens
+    group by part_tokens.rule_id
+),
+
+evaluated_checks as (
+    select chosen.check_key
+    from chosen
+    inner join totals on chosen.check_key = totals.check_key
+    inner join token_counts on totals.rule_id = token_counts.rule_id
+    group by chosen.check_key, token_counts.required_tokens
+    having
+        count(distinct chosen.token_ord) filter (where chosen.part_mult <> '?') = token_counts.required_tokens
+        or bool_or(chosen.part_form_id = totals.form_id and chosen.part_section is not distinct from totals.section)
+),
+
+declared_parts as (
+    select
+        totals.check_key,
+        totals.document_id,
+        'declared' as origin,
+        totals.rule_id,
+        totals.measure_id as total_measure_id,
+        part_tokens.token_ord,
+        part_tokens.token,
+        chosen.part_measure_id,
+        case when part_tokens.part_sign = '-' then -1 else 1 end as part_sign,
+        chosen.part_measure_id is null and part_tokens.part_mult <> '?' as is_missing,
+    from totals
+    inner join evaluated_checks on totals.check_key = evaluated_checks.check_key
+    inner join part_tokens on totals.rule_id = part_tokens.rule_id
+    left join chosen
+        on totals.check_key = chosen.check_key and part_tokens.token_ord = chosen.token_ord
+),
+
+-- printed structure: a parent amount and the amounts the loaders hung under it. Children printed under
+-- different headings (按收入性质分 / 按支出性质分) are separate breakdowns of the same total; children
+-- that each sit alone under their own heading (one paragraph per project) form one list together.
+child_rows as (
+    select
+        children.*,
+        parents.measure_id as parent_id,
+        count(*) over (partition by parents.measure_id, children.section) as siblings_in_section,
+    from measures as parents
+    inner join measures as children on parents.measure_id = children.parent_measure_id
+    where parents.measure_value is not null and parents.measure_type = 'amount'
+),
+
+children as (
+    select
+        * exclude (siblings_in_section),
+        case when siblings_in_section >= 2 then coalesce(section, '') else '' end as breakdown,
+    from child_rows
+),
+
+-- the same item printed twice in one sentence (公务接待费支出决算为0.13万元，公务接待费0.13万元) counts once
+repeated_children as (
+    select later.measure_id
+    from children as later
+    inner join children as earlier
+        on
+            later.parent_id = earlier.parent_id
+            and later.breakdown = earlier.breakdown
+            and later.item_key = earlier.item_key
+            and later.measure_value = earlier.measure_value
+            and (later.line_no, later.measure_id) > (earlier.line_no, earlier.measure_id)
+            and (
+                contains(later.label_printed, earlier.label_printed)
+                or contains(earlier.label_printed, later.label_printed)
+            )
+),
+
+breakdowns as (
+    select
+        children.parent_id,
+        children.breakdown,
+        count(*) filter (where children.measure_type = 'share') as share_count,
+        count(*) filter (where children.measure_type = 'amount') as amount_count,
+    from children
+    where children.measure_id not in (select repeated_children.measure_id from repeated_children)
+    group by children.parent_id, children.breakdown
+),
+
+structure_rules as (
+    select
+        *,
+        {{ dq_token_columns('total_item', 'total_token') }}
+    from rules
+    where check_kind in ('structure', 'structure_le', 'structure_shares')
+),
+
+-- an all-share breakdown of two or more parts is checked against 100; otherwise the amounts are summed
+-- (a lone rate such as 增长100% is not a breakdown). The most specific rule wins: one naming the
+-- parent's item over the generic one.
+structure_choice as (
+    select
+        breakdowns.parent_id,
+        breakdowns.breakdown,
+        structure_rules.rule_id,
+        structure_rules.check_kind,
+        row_number() over (
+            partition by breakdowns.parent_id, breakdowns.breakdown
+            order by (structure_rules.total_item is null), structure_rules.rule_id
+        ) as rule_rank,
+    from breakdowns
+    inner join measures as parents on breakdowns.parent_id = parents.measure_id
+    inner join structure_rules
+        on
+            (
+                (
+                    structure_rules.check_kind = 'structure_shares'
+                    and breakdowns.amount_count = 0
+                    and breakdowns.share_count >= 2
+                )
+                or (structure_rules.check_kind <> 'structure_shares' and breakdowns.amount_count > 0)
+            )
+            and (
+                structure_rules.total_item is null
+                or {{ dq_token_matches('parents', 'structure_rules', 'total_token') }}
+            )
+),
+
+structural_parts as (
+    select
+        md5(structure_choice.rule_id || '|' || structure_choice.parent_id || '|' || structure_choice.breakdown)
+            as check_key,
+        'structural' as origin,
+        children.document_id,
+        structure_choice.rule_id,
+        structure_choice.parent_id as total_measure_id,
+        row_number() over (
+            partition by structure_choice.parent_id, structure_choice.breakdown
+            order by children.line_no, children.measure_id
+        ) as token_ord,
+        null as token,
+        children.measure_id as part_measure_id,
+        1 as part_sign,
+        false as is_missing,
+    from structure_choice
+    inner join children
+        on structure_choice.parent_id = children.parent_id and structure_choice.breakdown = children.breakdown
+    where
+        structure_choice.rule_rank = 1
+        and children.measure_id not in (select repeated_children.measure_id from repeated_children)
+        and (children.measure_type = 'share') = (structure_choice.check_kind = 'structure_shares')
+),
+
+final as (
+    select * from declared_parts
+    union all by name
+    select * from structural_parts
+)
+
+select * from final
