@@ -75,7 +75,7 @@ aggregated as (
                 line_no := part_line,
                 sign := part_sign
             )
-            order by token_ord, part_line
+            order by token_ord, part_line, part_measure_id
         ) filter (where part_measure_id is not null) as parts,
         list(distinct part_line order by part_line) filter (where part_line is not null) as part_lines,
         list(token order by token_ord) filter (where is_missing) as missing_parts,
@@ -84,7 +84,7 @@ aggregated as (
             || coalesce(part_label, '?') || ' ' || coalesce(part_text, '(空 blank)')
             || ' (L' || coalesce(part_line::varchar, '?') || ')',
             ' '
-            order by token_ord, part_line
+            order by token_ord, part_line, part_measure_id
         ) filter (where part_measure_id is not null) as parts_text,
     from joined
     group by check_key
@@ -172,7 +172,10 @@ check_measures as (
 related as (
     select
         own.check_key,
-        list(distinct other_check.rule_id || ':' || other_check.status) as related_checks,
+        list(
+            distinct other_check.rule_id || ':' || other_check.status
+            order by other_check.rule_id || ':' || other_check.status
+        ) as related_checks,
         -- the same printed total agrees in another check: the parts are the likelier culprits
         bool_or(own.is_total and other.is_total and other_check.status in ('ok', 'rounding')) as total_confirmed,
     from check_measures as own
@@ -188,7 +191,8 @@ alternative_denominators as (
         statused.check_key,
         arg_min(
             coalesce(alt.label_printed, '') || coalesce('（' || alt.stage_key || '）', '') || ' ' || alt.text_printed,
-            abs(alt.line_no - statused.total_line)
+            -- ties broken by the measure id, so a rebuild gives the same text
+            (abs(alt.line_no - statused.total_line), alt.measure_id)
         ) as alternative,
     from statused
     inner join measures as alt
