@@ -162,6 +162,13 @@ class ExtractedForm:
     issues: list[IssueRecord] = field(default_factory=list)
 
 
+def form_over(doc: ReadDocument, span: FormSpan, form_kind: str | None = None) -> tuple[list[Block], ExtractedForm]:
+    """The blocks of ``span`` and an empty form covering their lines, ready for an extractor to fill."""
+    blocks = doc.blocks[span.block_start : span.block_end]
+    form = ExtractedForm(form_kind or span.form_kind, span.title, None, blocks[0].line_start, blocks[-1].line_end)
+    return blocks, form
+
+
 @dataclass
 class ParsedDocument:
     """Everything a document yields, ready to land in one transaction."""

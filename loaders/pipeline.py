@@ -48,6 +48,7 @@ MARTS = [
     "fct_funding",
     "fct_indicator",
     "fct_indicator_actual",
+    "rpt_budget_execution",
     "dq_reconciliation",
 ]
 # what the dbt models are built from: a change here invalidates the incremental models

@@ -16,7 +16,7 @@ import re
 
 from loaders.amounts import parse_money
 from loaders.extract.common import colon_fields, next_form_start, titled_table_forms, unit_in_label, unplaced
-from loaders.model import AmountRecord, Cell, ExtractedForm, FieldRecord, FormSpan, ReadDocument
+from loaders.model import AmountRecord, Cell, ExtractedForm, FieldRecord, FormSpan, ReadDocument, form_over
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary
 
@@ -84,14 +84,7 @@ class _Tree:
 
 
 def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedForm:
-    blocks = doc.blocks[span.block_start : span.block_end]
-    form = ExtractedForm(
-        form_kind=FORM_KIND,
-        title=span.title,
-        subject_name=None,
-        line_start=blocks[0].line_start,
-        line_end=blocks[-1].line_end,
-    )
+    blocks, form = form_over(doc, span, FORM_KIND)
     columns: list[tuple[str, int | None]] = []  # (column header as printed, year) of the value columns
     unit: str | None = None
     staffing: list[Cell] | None = None

@@ -31,6 +31,7 @@ from loaders.model import (
     IndicatorRecord,
     IssueRecord,
     ReadDocument,
+    form_over,
 )
 from loaders.vocabulary import Vocabulary
 
@@ -212,8 +213,7 @@ def _index_without_shares(sentence: str, index: int) -> int:
 
 
 def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedForm:
-    blocks = doc.blocks[span.block_start : span.block_end]
-    form = ExtractedForm(FORM_KIND, span.title, None, blocks[0].line_start, blocks[-1].line_end)
+    blocks, form = form_over(doc, span, FORM_KIND)
     reader = _Reader(form, vocab)
     i = 0
     while i < len(blocks):

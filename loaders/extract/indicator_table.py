@@ -43,6 +43,23 @@ def _level(vocab: Vocabulary, context: str, text: str | None) -> str | None:
     return text if text and vocab.lookup(context, text) else None
 
 
+def indicator_from_row(level1: str | None, level2: str | None, block: Block, content: dict[str, str]) -> IndicatorRecord:
+    """One indicator from a row's cells keyed by column (level3, target, unit …), under the current levels."""
+    record = IndicatorRecord(
+        level1_printed=level1,
+        level2_printed=level2,
+        level3=None,
+        target_text=None,
+        line_start=block.line_start,
+        line_end=block.line_end,
+    )
+    for key, attr in _ATTR.items():
+        value = content.get(key)
+        if value is not None and value.strip():
+            setattr(record, attr, value.strip())
+    return record
+
+
 def _is_qualitative(vocab: Vocabulary, text: str) -> bool:
     m = vocab.lookup("section", text)
     return m is not None and m.field_key == "qualitative"
@@ -134,19 +151,7 @@ def read_indicator_table(
                 result.placeholders += 1
             i += 1
             continue
-        record = IndicatorRecord(
-            level1_printed=level1,
-            level2_printed=level2,
-            level3=None,
-            target_text=None,
-            line_start=block.line_start,
-            line_end=block.line_end,
-        )
-        for key, attr in _ATTR.items():
-            value = content.get(key)
-            if value is not None and compact(value) != "":
-                setattr(record, attr, value)
-        result.indicators.append(record)
+        result.indicators.append(indicator_from_row(level1, level2, block, content))
         i += 1
     result.end = i
     return result

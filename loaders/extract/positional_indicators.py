@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 
 from loaders.extract.common import header_columns
-from loaders.extract.indicator_table import _ATTR, TableResult
+from loaders.extract.indicator_table import _ATTR, TableResult, indicator_from_row
 from loaders.model import Block, Cell, IndicatorRecord, IssueRecord
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary
@@ -131,18 +131,7 @@ def read_positional_indicator_table(
                     setattr(last, attr, (getattr(last, attr) or "") + piece)
             last.line_end = block.line_end
             continue
-        record = IndicatorRecord(
-            level1_printed=level1,
-            level2_printed=level2,
-            level3=None,
-            target_text=None,
-            line_start=block.line_start,
-            line_end=block.line_end,
-        )
-        for key, attr in _ATTR.items():
-            value = content.get(key)
-            if value is not None and value.strip():
-                setattr(record, attr, value.strip())
+        record = indicator_from_row(level1, level2, block, content)
         if record.remark and _WEIGHT.match(record.remark) and record.weight_text is None:
             record.weight_text = record.remark
         result.indicators.append(record)

@@ -16,7 +16,7 @@ from loaders.extract.common import is_header_row, row_has_label, title_before, u
 from loaders.extract.funding_rows import FundingBlock, funding_part, strip_unit
 from loaders.extract.indicator_table import read_indicator_table
 from loaders.extract.positional_indicators import is_positional, read_positional_indicator_table
-from loaders.model import Block, Cell, ExtractedForm, FieldRecord, FormSpan, IssueRecord, ReadDocument
+from loaders.model import Block, Cell, ExtractedForm, FieldRecord, FormSpan, IssueRecord, ReadDocument, form_over
 from loaders.vocabulary import Vocabulary
 
 FORM_KIND = "project_target"
@@ -149,14 +149,7 @@ def _on_one_line(block: Block) -> bool:
 
 
 def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedForm:
-    blocks = doc.blocks[span.block_start : span.block_end]
-    form = ExtractedForm(
-        form_kind=FORM_KIND,
-        title=span.title,
-        subject_name=None,
-        line_start=blocks[0].line_start,
-        line_end=blocks[-1].line_end,
-    )
+    blocks, form = form_over(doc, span, FORM_KIND)
     year_match = _YEAR.search(span.title or "")
     year = int(year_match.group(1)) if year_match else None
     # a 单位：元 / 单位：万元 line above the table gives the unit of bare numbers

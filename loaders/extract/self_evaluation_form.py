@@ -24,7 +24,7 @@ from loaders.extract.common import (
     unplaced,
 )
 from loaders.extract.indicator_table import read_indicator_table
-from loaders.model import AmountRecord, Block, ExtractedForm, FieldRecord, FormSpan, ReadDocument
+from loaders.model import AmountRecord, Block, ExtractedForm, FieldRecord, FormSpan, ReadDocument, form_over
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary
 
@@ -75,14 +75,7 @@ class _Funding:
 
 
 def extract_form(doc: ReadDocument, span: FormSpan, vocab: Vocabulary, form_kind: str) -> ExtractedForm:
-    blocks = doc.blocks[span.block_start : span.block_end]
-    form = ExtractedForm(
-        form_kind=form_kind,
-        title=span.title,
-        subject_name=None,
-        line_start=blocks[0].line_start,
-        line_end=blocks[-1].line_end,
-    )
+    blocks, form = form_over(doc, span, form_kind)
     funding = _Funding()
     year_match = _YEAR.search(span.title or "")
     year = int(year_match.group(1)) if year_match else None

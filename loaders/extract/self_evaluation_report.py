@@ -12,7 +12,7 @@ import re
 
 from loaders.amounts import amounts_in_sentence, to_wan
 from loaders.extract.common import colon_fields, form_title_kind, next_form_start, title_before
-from loaders.model import AmountRecord, Block, ExtractedForm, FormSpan, ReadDocument
+from loaders.model import AmountRecord, Block, ExtractedForm, FormSpan, ReadDocument, form_over
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary, normalise_label
 
@@ -89,14 +89,7 @@ def _rate_kept(vocab: Vocabulary, label: str) -> bool:
 
 
 def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedForm:
-    blocks = doc.blocks[span.block_start : span.block_end]
-    form = ExtractedForm(
-        form_kind=FORM_KIND,
-        title=span.title,
-        subject_name=None,
-        line_start=blocks[0].line_start,
-        line_end=blocks[-1].line_end,
-    )
+    blocks, form = form_over(doc, span, FORM_KIND)
     default_year = _year(span.title)
     sections = _Sections()
     list_level: int | None = None  # level of the heading whose paragraph ended in 如下：
