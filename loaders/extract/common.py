@@ -10,6 +10,12 @@ from loaders.vocabulary import Vocabulary
 
 # Words that end a form title in these documents (…绩效目标表, …申报表, …自评表 …).
 TITLE_END = re.compile(r"(绩效目标表|绩效目标|申报表|自评表|汇总表|基础数据表|评价表|目标表)\s*$")
+# Printed shapes every extractor meets: a cell that holds no value, a money unit in brackets after a
+# label (项目资金申请 (万元)), a 其中 that opens a list of parts, a year (2022 年).
+PLACEHOLDERS = frozenset({"", "无", "/", "-", "--", "—", "——", "－"})
+UNIT_IN_LABEL = re.compile(r"[（(]\s*(?P<unit>百万元|亿元|万元|千元|元)\s*[)）]")
+PARTS_MARK = re.compile(r"^\s*其中\s*[:：]?\s*")
+YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年")
 _YEAR_START = re.compile(r"^\s*[(（]?\s*\d{4}\s*年")
 
 
@@ -178,7 +184,6 @@ def merge_rows_to_width(blocks: list[Block], width: int) -> list[tuple[int, int,
 # ---------------------------------------------------------------- forms known by their printed title
 # (自评报告, 基础数据表, 自评表): the title's last words name the kind, through the ``form_title`` vocabulary.
 
-_UNIT_IN_LABEL = re.compile(r"[（(]\s*(?P<unit>百万元|亿元|万元|千元|元)\s*[)）]")
 _COLON_PAIR = re.compile(r"(?P<label>[^\s：:]+?)\s*[：:]\s*(?P<value>[^\s：:]*)")
 
 
@@ -216,7 +221,7 @@ def next_form_start(doc: ReadDocument, vocab: Vocabulary, after: int) -> int:
 
 def unit_in_label(text: str | None) -> str | None:
     """The money unit a label carries in brackets (经费控制情况（万元）, 年度预算申请（万元）)."""
-    m = _UNIT_IN_LABEL.search(text or "")
+    m = UNIT_IN_LABEL.search(text or "")
     return m.group("unit") if m else None
 
 

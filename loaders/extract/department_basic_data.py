@@ -15,7 +15,15 @@ from __future__ import annotations
 import re
 
 from loaders.amounts import parse_money
-from loaders.extract.common import colon_fields, next_form_start, titled_table_forms, unit_in_label, unplaced
+from loaders.extract.common import (
+    PARTS_MARK,
+    PLACEHOLDERS,
+    colon_fields,
+    next_form_start,
+    titled_table_forms,
+    unit_in_label,
+    unplaced,
+)
 from loaders.model import AmountRecord, Cell, ExtractedForm, FieldRecord, FormSpan, ReadDocument, form_over
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary
@@ -24,10 +32,8 @@ FORM_KIND = "department_basic_data"
 PRIORITY = 50
 CONTEXT = "basic_data"
 
-_NO_VALUE = {"", "——", "—", "-", "--", "/", "无"}
 _YEAR_COLUMN = re.compile(r"^\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<rest>.*)$")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]")
-_PARTS = re.compile(r"^\s*其中\s*[:：]?")
 _BRACKETS = re.compile(r"[（(][^）)]*[)）]\s*$")
 
 
@@ -69,7 +75,7 @@ class _Tree:
         text = label.text
         if is_top:
             self.top, self.group, self.parts_parent, parent = row, None, None, None
-        elif _PARTS.match(text):
+        elif PARTS_MARK.match(text):
             parent = self.last
             self.parts_parent, self.parts_indent = parent, _indent(label)
         elif self.parts_parent is not None and _indent(label) >= self.parts_indent and not _NUMBERED.match(text):
@@ -127,7 +133,7 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
                 form.issues.append(unplaced(block))
             continue
         values = _values(cells, len(columns))
-        filled = {j: c for j, c in enumerate(values) if c is not None and compact(c.text) not in _NO_VALUE}
+        filled = {j: c for j, c in enumerate(values) if c is not None and compact(c.text) not in PLACEHOLDERS}
         parent = tree.place(n, first, key == "top_item", bool(filled))
         row_amounts[n] = {}
         rows.append((n, first, parent))

@@ -16,10 +16,8 @@ a group label printed once in a vertically merged first cell (年度预算申请
 
 from __future__ import annotations
 
-import re
-
 from loaders.amounts import amounts_in_sentence, parse_money, to_wan
-from loaders.extract.common import is_header_row, title_before, unplaced
+from loaders.extract.common import PARTS_MARK, PLACEHOLDERS, is_header_row, title_before, unplaced
 from loaders.extract.indicator_table import read_indicator_table
 from loaders.model import (
     AmountRecord,
@@ -41,13 +39,11 @@ PRIORITY = 60  # a label form, but one whose 部门名称 row a project form mus
 _GROUPS = {"budget_group", "indicator_group", "review_group"}
 _PARTS_HEADINGS = {"by_expenditure_nature", "by_income_nature"}
 _TOTALS = {"funding_total"}
-_PARTS_MARK = re.compile(r"^\s*其中\s*[:：]?\s*")
 _LABEL_TRIM = " \t\u3000:：,，;；。"
-_PLACEHOLDER = {"", "无", "/", "-", "—", "——"}
 
 
 def _key(vocab: Vocabulary, text: str) -> str | None:
-    m = vocab.lookup(CONTEXT, _PARTS_MARK.sub("", text))
+    m = vocab.lookup(CONTEXT, PARTS_MARK.sub("", text))
     return m.field_key if m else None
 
 
@@ -75,7 +71,7 @@ def find(doc: ReadDocument, vocab: Vocabulary) -> list[FormSpan]:
 
 
 def _label(text: str) -> str:
-    return _PARTS_MARK.sub("", text).strip(_LABEL_TRIM)
+    return PARTS_MARK.sub("", text).strip(_LABEL_TRIM)
 
 
 class _Reader:
@@ -143,7 +139,7 @@ class _Reader:
             self.form.issues.append(unplaced(block))
 
     def _amount(self, label: Cell, value: Cell, amount, unit: str, printed: str, key: str | None) -> None:
-        is_part = bool(_PARTS_MARK.match(label.text))
+        is_part = bool(PARTS_MARK.match(label.text))
         if is_part and self.parts_of is None:
             self.parts_of = self.total
         parent = None if key in _TOTALS else self.parts_of
@@ -175,7 +171,7 @@ class _Reader:
             rest = rest[1:]
         level3 = rest[0].text if len(rest) > 1 else None
         target = rest[-1]
-        if target.text.strip() in _PLACEHOLDER:
+        if target.text.strip() in PLACEHOLDERS:
             return
         self.form.indicators.append(IndicatorRecord(self.level1, level2, level3, target.text, first_line, target.line_end))
         self._sentence_amounts(target)

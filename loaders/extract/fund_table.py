@@ -13,15 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from loaders.amounts import parse_money, unit_from_header
-from loaders.extract.common import is_title_text, merge_rows_to_width
+from loaders.extract.common import PLACEHOLDERS, UNIT_IN_LABEL, YEAR, is_title_text, merge_rows_to_width
 from loaders.model import AmountRecord, Block, Cell, ExtractedForm, FieldRecord, IndicatorRecord, IssueRecord, ReadDocument
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary
 
 # A unit printed in a column label: 资金总额（万元）.
-_LABEL_UNIT = re.compile(r"[（(]\s*(?P<unit>百万元|亿元|万元|千元|元)\s*[)）]")
-_YEAR = re.compile(r"(?<!\d)(?P<year>(19|20)\d{2})\s*年")
-_PLACEHOLDER = {"", "无", "/", "-", "—", "——"}
 # Field keys of columns that hold money; each such cell becomes an amount as well as a field.
 MONEY_KEYS = ("funding_total", "annual_funding")
 INDICATOR_REGION = "indicators"  # field key of the 绩效指标 cell over the level columns
@@ -75,9 +72,9 @@ class FundTable:
 
 def _lookup(vocab: Vocabulary, context: str, text: str) -> tuple[str | None, str | None]:
     """(field key, unit printed in the label) for a header cell."""
-    m = _LABEL_UNIT.search(text)
+    m = UNIT_IN_LABEL.search(text)
     unit = m.group("unit") if m else None
-    label = _LABEL_UNIT.sub("", text) if m else text
+    label = UNIT_IN_LABEL.sub("", text) if m else text
     hit = vocab.lookup(context, label)
     return (hit.field_key if hit else None), unit
 
@@ -215,7 +212,7 @@ def read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[Fund
             header_rows.append(blocks[j])
             j += 1
         first, title, unit, unit_line, reporting = _title_and_unit(doc, i)
-        year_m = _YEAR.search(title or "")
+        year_m = YEAR.search(title or "")
         table = FundTable(
             context=context,
             header_index=i,
@@ -298,7 +295,7 @@ def extract_row(form_kind: str, table: FundTable, row: TableRow | None, doc: Rea
         if cell is None or cell.is_empty:
             continue
         if col.is_indicator:
-            if compact(cell.text) in _PLACEHOLDER:
+            if compact(cell.text) in PLACEHOLDERS:
                 continue
             form.indicators.append(
                 IndicatorRecord(

@@ -8,21 +8,20 @@ from it when the sentence holds exactly one.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from loaders.amounts import amounts_in_sentence, parse_money, to_wan
+from loaders.extract.common import UNIT_IN_LABEL
 from loaders.model import AmountRecord, Block, ExtractedForm, FieldRecord, IssueRecord
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary
 
-_UNIT_IN_LABEL = re.compile(r"[(（]\s*(?P<unit>百万元|亿元|万元|千元|元)\s*[)）]")
 _DASHES = {"—", "——", "-", "--", "/", "－"}
 
 
 def strip_unit(text: str) -> str:
     """A label without its unit in brackets (项目资金申请 (万元) → 项目资金申请)."""
-    return _UNIT_IN_LABEL.sub("", text).strip()
+    return UNIT_IN_LABEL.sub("", text).strip()
 
 
 def funding_part(block: Block, vocab: Vocabulary) -> tuple[str, str, int] | None:
@@ -49,7 +48,7 @@ class FundingBlock:
     @classmethod
     def open(cls, leading: list[str], vocab: Vocabulary, year: int | None, form_unit: str | None = None) -> FundingBlock:
         section = " ".join(leading) or None
-        unit = next((m.group("unit") for t in leading if (m := _UNIT_IN_LABEL.search(t))), form_unit)
+        unit = next((m.group("unit") for t in leading if (m := UNIT_IN_LABEL.search(t))), form_unit)
         stage = None
         for text in leading:
             m = vocab.lookup("section", strip_unit(text))

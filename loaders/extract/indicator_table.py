@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from loaders.extract.common import align, header_columns
+from loaders.extract.common import PLACEHOLDERS, align, header_columns
 from loaders.model import Block, Cell, FieldRecord, IndicatorRecord, IssueRecord
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary
 
-_PLACEHOLDER = {"", "无", "/", "-", "—", "——"}
 # Column keys whose cell fills an IndicatorRecord attribute of the same meaning.
 _ATTR = {
     "level3": "level3",
@@ -146,7 +145,7 @@ def read_indicator_table(
             elif _level(vocab, "level1", row["level2"]):
                 level1, level2 = row["level2"], None
         content = {k: v for k, v in row.items() if k not in ("level1", "level2")}
-        if all(compact(v) in _PLACEHOLDER for v in content.values()):
+        if all(compact(v) in PLACEHOLDERS for v in content.values()):
             if row.get("level2") or row.get("level1"):
                 result.placeholders += 1
             i += 1

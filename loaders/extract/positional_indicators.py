@@ -19,13 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from loaders.extract.common import header_columns
+from loaders.extract.common import PLACEHOLDERS, header_columns
 from loaders.extract.indicator_table import _ATTR, TableResult, indicator_from_row
 from loaders.model import Block, Cell, IndicatorRecord, IssueRecord
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary
 
-_PLACEHOLDER = {"", "无", "/", "-", "—", "——"}
 _WEIGHT = re.compile(r"^\s*\d+(?:\.\d+)?\s*分\s*$")
 # Keys that a page-break continuation row may carry; a row with a level label or a 指标值 starts an indicator.
 _CONTINUES = ("level3", "target_content", "scoring_rule", "unit", "value_type", "remark")
@@ -117,11 +116,11 @@ def read_positional_indicator_table(
                 # a group that starts under a filled-down level 1 may still get its own level-1 label below
                 group_start = None if printed1 else len(result.indicators)
         content = {k: v for k, v in row.items() if k not in ("level1", "level2")}
-        if all(compact(v) in _PLACEHOLDER for v in content.values()):
+        if all(compact(v) in PLACEHOLDERS for v in content.values()):
             if printed1 or printed2 or any(v.strip() for v in content.values()):
                 result.placeholders += 1
             continue
-        has_target = compact(content.get("target")) not in _PLACEHOLDER
+        has_target = compact(content.get("target")) not in PLACEHOLDERS
         if not printed1 and not printed2 and not has_target and last is not None:
             # the rest of the indicator above, carried over a page break
             for key in _CONTINUES:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from loaders.amounts import unit_from_header
-from loaders.extract.common import is_header_row, row_has_label, title_before, unplaced
+from loaders.extract.common import YEAR, is_header_row, row_has_label, title_before, unplaced
 from loaders.extract.funding_rows import FundingBlock, funding_part, strip_unit
 from loaders.extract.indicator_table import read_indicator_table
 from loaders.extract.positional_indicators import is_positional, read_positional_indicator_table
@@ -21,7 +21,6 @@ from loaders.vocabulary import Vocabulary
 
 FORM_KIND = "project_target"
 CONTEXT = "project_header"
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # A value cell short enough to hold a glued "label value" pair (陈媛 联系电话 15367722249).
 _MAX_GLUED_CELL = 40
 
@@ -150,7 +149,7 @@ def _on_one_line(block: Block) -> bool:
 
 def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedForm:
     blocks, form = form_over(doc, span, FORM_KIND)
-    year_match = _YEAR.search(span.title or "")
+    year_match = YEAR.search(span.title or "")
     year = int(year_match.group(1)) if year_match else None
     # a 单位：元 / 单位：万元 line above the table gives the unit of bare numbers
     form_unit = next((u for b in blocks if b.kind == "paragraph" and (u := unit_from_header(b.text))), None)

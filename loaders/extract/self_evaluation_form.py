@@ -17,6 +17,9 @@ import re
 
 from loaders.amounts import amounts_in_sentence, parse_money, to_wan
 from loaders.extract.common import (
+    PARTS_MARK,
+    PLACEHOLDERS,
+    YEAR,
     colon_fields,
     is_header_row,
     label_value_fields,
@@ -31,10 +34,7 @@ from loaders.vocabulary import Vocabulary
 CONTEXT = "evaluation_header"
 # 分值 / 执行率 / 得分 of the funding block are scores, not money
 _SCORE_COLUMNS = {"weight", "execution_rate", "score"}
-_NO_VALUE = {"", "——", "—", "-", "--", "/", "无"}
 _LABELLED_AMOUNT = re.compile(r"^\s*(?:其中\s*[:：]?)?\s*(?P<label>[^：:]+?)\s*[：:]\s*(?P<value>.*)$")
-_PARTS = re.compile(r"^\s*其中\s*[:：]?\s*")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # The template's money unit when no label prints one (年度预算申请（万元）, 项目资金（万元）).
 _TEMPLATE_UNIT = "万元"
 
@@ -77,7 +77,7 @@ class _Funding:
 def extract_form(doc: ReadDocument, span: FormSpan, vocab: Vocabulary, form_kind: str) -> ExtractedForm:
     blocks, form = form_over(doc, span, form_kind)
     funding = _Funding()
-    year_match = _YEAR.search(span.title or "")
+    year_match = YEAR.search(span.title or "")
     year = int(year_match.group(1)) if year_match else None
     mode = None  # None | "funding" | "groups" | "target"
     target_header: list[str] = []
@@ -154,11 +154,11 @@ def _funding_row(
     cells = block.cells[j:]
     label_cell, values = cells[0], cells[1:]
     values = values[-width:] if len(values) >= width else [None] * (width - len(values)) + values
-    label = _PARTS.sub("", label_cell.text)
+    label = PARTS_MARK.sub("", label_cell.text)
     is_total = _key(vocab, CONTEXT, label) == "funding_total" and not funding.total
     unit = funding.unit or _TEMPLATE_UNIT
     for (header, column), cell in zip(funding.columns, values, strict=True):
-        if cell is None or compact(cell.text) in _NO_VALUE:
+        if cell is None or compact(cell.text) in PLACEHOLDERS:
             continue
         if column in _SCORE_COLUMNS:
             # the total's 分值 / 执行率 / 得分 count towards 总分; a part's are its own (funding_part_…)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from loaders.amounts import amounts_in_sentence, to_wan
-from loaders.extract.common import colon_fields, form_title_kind, next_form_start, title_before
+from loaders.extract.common import YEAR, colon_fields, form_title_kind, next_form_start, title_before
 from loaders.model import AmountRecord, Block, ExtractedForm, FormSpan, ReadDocument, form_over
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary, normalise_label
@@ -27,7 +27,6 @@ _HEADING_LEVELS = [
 ]
 _MAX_HEADING = 40
 _LIST_INTRO = re.compile(r"如下\s*[:：]?\s*$")
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _SEAL = re.compile(r"[（(]\s*盖章\s*[)）]")
 
 
@@ -55,7 +54,7 @@ def _heading_level(block: Block) -> int | None:
 
 
 def _year(title: str | None) -> int | None:
-    m = _YEAR_IN_TITLE.search(title or "")
+    m = YEAR.search(title or "")
     return int(m.group(1)) if m else None
 
 
