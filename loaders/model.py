@@ -58,6 +58,9 @@ class Block:
     cells: list[Cell] = field(default_factory=list)
     page: int | None = None
     table: int | None = None  # rows of one physical table share this number when a reader knows it
+    # every cell in its column (Word/Excel/PDF tables, tab-separated rows); False where the layout drops
+    # the cells a merge covers (cell-per-line exports, pipe runs, spaced rows), so a short row needs aligning
+    positional: bool = True
 
     @property
     def texts(self) -> list[str]:

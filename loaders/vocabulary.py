@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -21,10 +22,22 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _DECORATION = re.compile(r"[\s\u3000:：+＋*＊]|^[一二三四五六七八九十\d]+[、.．]|[（(]\d+分[）)]$")
 
 
+_ANNOTATION = re.compile(r"\s*[（(]\s*(?:[A-Za-z][A-Za-z/+\-*×÷ ]*|必填[^）)]*|选填[^）)]*)\s*[）)]\s*$")
+
+
+_PART_PREFIX = re.compile(r"^其中\s*[:：]?\s*(?=\S)")
+
+
 @lru_cache(maxsize=65536)  # cell texts repeat across rows and forms; OpenCC conversion dominated ingest time
 def normalise_label(printed: str) -> str:
-    text = to_simplified(printed or "")
+    # full-width brackets and colons (（）：) and their ASCII forms are one label
+    text = unicodedata.normalize("NFKC", to_simplified(printed or ""))
     text = re.sub(r"[（(]\s*\d+\s*分\s*[）)]", "", text)
+    # template annotations after a label: a column formula (全年预算数(A), 执行率(B/A)) or a fill-in
+    # note (数量指标 (必填硬性指标), 经济效益指标 (选填))
+    text = _ANNOTATION.sub("", text)
+    # 其中：财政拨款 is the label 财政拨款 printed as a part; the part structure is read from the rows
+    text = _PART_PREFIX.sub("", text.strip())
     return _DECORATION.sub("", text.strip())
 
 

@@ -27,7 +27,7 @@ def recognisers() -> list[ModuleType]:
     return sorted(mods, key=lambda m: getattr(m, "PRIORITY", 100))
 
 
-def _resolve(spans: list[tuple[ModuleType, FormSpan]]) -> list[tuple[ModuleType, FormSpan]]:
+def _resolve(spans: list[tuple[ModuleType, FormSpan]], doc_blocks: list) -> list[tuple[ModuleType, FormSpan]]:
     chosen: list[tuple[ModuleType, FormSpan]] = []
     taken: set[int] = set()
     for mod, span in spans:
@@ -35,6 +35,11 @@ def _resolve(spans: list[tuple[ModuleType, FormSpan]]) -> list[tuple[ModuleType,
         if own & taken:
             free = sorted(own - taken)
             if not free:
+                continue
+            # what is left of a table form after others took its rows is prose, not that form
+            if any(b.kind == "row" for b in doc_blocks[span.block_start : span.block_end]) and not any(
+                doc_blocks[k].kind == "row" for k in free
+            ):
                 continue
             span = FormSpan(span.form_kind, free[0], free[-1] + 1, span.title)
             own = set(range(span.block_start, span.block_end))
@@ -49,7 +54,7 @@ def parse_document(doc: ReadDocument, vocab: Vocabulary | None = None) -> Parsed
     spans: list[tuple[ModuleType, FormSpan]] = []
     for mod in recognisers():
         spans.extend((mod, s) for s in mod.find(doc, vocab))
-    chosen = _resolve(spans)
+    chosen = _resolve(spans, doc.blocks)
     if not chosen:
         raise NotAPerformanceDocument("no performance form recognised (not a budget-performance document?)")
     forms = [mod.extract(doc, span, vocab) for mod, span in chosen]

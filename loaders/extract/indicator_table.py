@@ -89,6 +89,11 @@ def _place(block: Block, columns: list[str | None], vocab: Vocabulary, positiona
                     if start + k < width:
                         placed[start + k] = c
                 return placed
+    # no level label: the merged level cells are missing and the row starts at the level-3 column,
+    # unless it is too long for that (then its trailing cells are the full ones: align right)
+    if "level3" in columns and len(block.cells) <= width - columns.index("level3"):
+        start = columns.index("level3")
+        return [None] * start + list(block.cells) + [None] * (width - start - len(block.cells))
     return align(block.cells, width, positional)
 
 

@@ -32,8 +32,8 @@ _SEVERAL_LABELS = re.compile(r"\s{2,}")
 
 
 def is_positional(header: Block) -> bool:
-    """A header whose cells all sit on one line came from a reader that keeps cell positions."""
-    return header.kind == "row" and len({c.line for c in header.cells}) == 1 and len(header.cells) > 3
+    """A header row whose layout keeps every cell in its column (see ``Block.positional``)."""
+    return header.kind == "row" and header.positional and len(header.cells) > 3
 
 
 def _fit(cells: list[Cell], width: int) -> tuple[list[Cell | None], list[Cell]]:

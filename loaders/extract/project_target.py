@@ -21,6 +21,7 @@ from loaders.vocabulary import Vocabulary
 
 FORM_KIND = "project_target"
 CONTEXT = "project_header"
+TEMPLATE_UNIT = "万元"
 # A value cell short enough to hold a glued "label value" pair (陈媛 联系电话 15367722249).
 _MAX_GLUED_CELL = 40
 
@@ -207,7 +208,9 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
             if f.field_key == "project_name" and form.subject_name is None:
                 form.subject_name = f.value_printed
             if f.field_key == "funding_total":
-                funding = FundingBlock.open(leading, vocab, year, form_unit)
+                # the national template prints its funding block in 万元; a copy that lost the label's
+                # unit keeps the template's
+                funding = FundingBlock.open(leading, vocab, year, form_unit or TEMPLATE_UNIT)
                 if f.value_printed:
                     funding.add_total(form, f)
         last_field = fields[-1]

@@ -98,7 +98,12 @@ def test_sniff_by_content(head, kind):
         ("产出指标\u3000数量指标\u3000养护里程\u3000≥120公里", ["产出指标", "数量指标", "养护里程", "≥120公里"]),
         ("填表人：罗莉   填报日期：2025.10.17 联系电话：22168697  单位负责人签字：何荣", None),  # no known label: prose
         ("2025年 10 月  17日", None),
-        ("项目名称 农村公路养护", None),  # one space is a word gap, not a cell boundary
+        # one space separates cells when the pieces are a header label and its value …
+        ("项目名称 农村公路养护", ["项目名称", "农村公路养护"]),
+        ("年度资金总额: 120.5 118.2 98.09%", ["年度资金总额:", "120.5", "118.2", "98.09%"]),
+        # … but not in a sentence, nor under a numbered heading
+        ("项目名称为农村公路养护, 资金 120万元。 其余部分见附件", None),
+        ("一、 产出指标", None),
     ],
 )
 def test_spaced_web_rows_need_a_known_label(line, cells):

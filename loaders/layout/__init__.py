@@ -1,0 +1,194 @@
+"""The layout step: any text layout becomes one grid of blocks (paragraphs and rows of cells).
+
+Readers of binary formats know their cells; a text export does not, and it comes in many shapes, often
+several in one file. This step turns each into the same rows, with every cell's line number, so no
+recogniser repairs an export's quirks:
+
+* cell-per-line Word exports: every cell on its own line behind one tab, a blank line ending the row, a
+  line without a tab continuing the cell above (``数量\\n指标``);
+* tab-separated rows (PDF and spreadsheet exports);
+* pipes: cells ending in `` |`` with ``||||`` closing a row, and markdown ``| a | b |`` rows
+  (:mod:`loaders.layout.pipes`);
+* spaced rows: cells between runs of spaces (:mod:`loaders.layout.spaced`);
+* glued forms: a whole form on one line with no separator at all, cut at the labels the vocabulary knows
+  and at number shapes (:mod:`loaders.layout.glued`).
+
+Everything else is a paragraph. This step knows labels, never form kinds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.layout import glued, pipes
+from loaders.layout.spaced import spaced_cells
+from loaders.model import Block, Cell, Line
+from loaders.vocabulary import load_vocabulary
+
+# A rule line of dashes or equals signs; written as a plain scan, not a regex with nested repeats,
+# so a very long line of dashes costs one pass.
+_RULE_CHARS = frozenset(" \t|:-=")
+# A short line after a blank inside a table is a cell broken by an empty paragraph (年度预 / 算申请).
+_MAX_BROKEN_CELL_FRAGMENT = 12
+_TITLE_END = re.compile(r"(绩效目标表|绩效目标|申报表|自评表|汇总表|基础数据表|评价表|目标表|分配表|自评报告)\s*$")
+
+
+def _is_rule(raw: str) -> bool:
+    s = raw.strip()
+    return len(s) >= 3 and set(s) <= _RULE_CHARS and ("---" in s or "===" in s)
+
+
+def _kind(raw: str) -> str:
+    if not raw.strip(" \u3000\r"):
+        return "cell" if raw.startswith("\t") else "blank"
+    if _is_rule(raw):
+        return "rule"
+    if raw.startswith("\t") and raw.count("\t") == 1:
+        return "cell"
+    if "\t" in raw.strip("\t") or raw.count("\t") > 1:
+        return "tsv"
+    stripped = raw.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3 and stripped.strip("| "):
+        return "pipe"
+    if pipes.is_cell_line(raw):
+        return "pipecell"
+    return "text"
+
+
+def _next_kinds(kinds: list[str]) -> list[str | None]:
+    """For each line, the kind of the next line that is not blank (one backward pass)."""
+    out: list[str | None] = [None] * len(kinds)
+    nxt: str | None = None
+    for i in range(len(kinds) - 1, -1, -1):
+        out[i] = nxt
+        if kinds[i] != "blank":
+            nxt = kinds[i]
+    return out
+
+
+class _PipeRun:
+    """Cells of the cell-run pipe shape collected until their row closes."""
+
+    def __init__(self) -> None:
+        self.cells: list[Cell] = []
+        self.closed_any = False
+
+    def add(self, raw: str, no: int) -> list[Cell] | None:
+        cells, closes = pipes.cells_of_line(raw, no)
+        self.cells.extend(cells)
+        if closes:
+            self.closed_any = True
+            row, self.cells = self.cells, []
+            return row
+        return None
+
+
+def lay_out(lines: list[Line]) -> list[Block]:
+    """Group lines into paragraphs and table rows (see the module docstring)."""
+    vocab = load_vocabulary()
+    blocks: list[Block] = []
+    row: list[Cell] | None = None
+    pipe_run = _PipeRun()
+    pipe_rows_in_table = 0
+
+    def page_of(no: int) -> int | None:
+        return lines[no - 1].page
+
+    def emit_row(cells: list[Cell]) -> None:
+        nonlocal pipe_rows_in_table
+        filled = [c for c in cells if not c.is_empty]
+        if not filled:
+            return
+        if len(filled) == 1 and pipe_rows_in_table == 0:
+            # a title or a note above a table (附表1 |, (2021年度) |) reads as a paragraph
+            c = filled[0]
+            blocks.append(Block("paragraph", c.line, c.line_end, text=c.text, page=page_of(c.line)))
+            return
+        for j, c in enumerate(cells):
+            c.col = j
+        pipe_rows_in_table += 1
+        blocks.append(
+            Block(
+                "row", cells[0].line, max(c.line_end for c in cells), cells=cells, page=page_of(cells[0].line), positional=False
+            )
+        )
+
+    def flush_pipes() -> None:
+        nonlocal pipe_rows_in_table
+        if pipe_run.cells:
+            rest, pipe_run.cells = pipe_run.cells, []
+            # cells left after the last closed row: a table whose rows were never closed
+            split = pipes.split_by_width(rest) if len(rest) >= 6 else None
+            for r in split or [rest]:
+                emit_row(r)
+        pipe_run.closed_any = False
+        pipe_rows_in_table = 0
+
+    def close_row() -> None:
+        nonlocal row
+        if row:
+            blocks.append(
+                Block("row", row[0].line, max(c.line_end for c in row), cells=row, page=page_of(row[0].line), positional=False)
+            )
+        row = None
+
+    kinds = [_kind(line.text) for line in lines]
+    next_kinds = _next_kinds(kinds)
+    for i, line in enumerate(lines):
+        raw = line.text.rstrip("\r\n")
+        kind = kinds[i]
+        if kind != "pipecell":
+            flush_pipes()
+        if kind == "pipecell":
+            close_row()
+            done = pipe_run.add(raw, line.no)
+            if done is not None:
+                emit_row(done)
+        elif kind == "cell":
+            if row is None:
+                row = []
+            row.append(Cell([(line.no, raw[1:])], col=len(row)))
+        elif kind == "blank":
+            close_row()
+        elif kind == "text":
+            if row is not None:
+                row[-1].fragments.append((line.no, raw))
+                continue
+            if glued.is_glued(raw, vocab):
+                blocks.extend(glued.blocks_of_line(raw, line.no, line.page, vocab))
+                continue
+            previous = blocks[-1] if blocks else None
+            after_spaced = previous is not None and previous.kind == "row" and previous.line_end == line.no - 1
+            spaced = None if _TITLE_END.search(raw.strip()) else spaced_cells(raw, vocab, after_spaced)
+            if spaced:
+                cells = [Cell([(line.no, p.strip())], col=j) for j, p in enumerate(spaced)]
+                blocks.append(Block("row", line.no, line.no, cells=cells, page=line.page, positional=False))
+                continue
+            if (
+                previous is not None
+                and previous.kind == "row"
+                and kinds[i - 1] == "blank"
+                and len(raw.strip()) <= _MAX_BROKEN_CELL_FRAGMENT
+                and next_kinds[i] in ("cell", "text")
+                and previous.cells[-1].line_end >= i - 2
+                # only cell-per-line rows break cells that way; a tab-separated row is whole on its line
+                and not (len(previous.cells) > 1 and len({c.line for c in previous.cells}) == 1)
+            ):
+                previous.cells[-1].fragments.append((line.no, raw))
+                previous.line_end = line.no
+            else:
+                blocks.append(Block("paragraph", line.no, line.no, text=raw.strip(), page=line.page))
+        else:
+            close_row()
+            if kind == "tsv":
+                cells = [Cell([(line.no, p)], col=j) for j, p in enumerate(raw.split("\t"))]
+                blocks.append(Block("row", line.no, line.no, cells=cells, page=line.page))
+            elif kind == "pipe":
+                cells = pipes.markdown_cells(raw, line.no)
+                for j, c in enumerate(cells):
+                    c.col = j
+                blocks.append(Block("row", line.no, line.no, cells=cells, page=line.page))
+            # rule lines (----- | :---) carry no content; they stay in source_lines only
+    close_row()
+    flush_pipes()
+    return blocks

@@ -1,0 +1,52 @@
+"""Space-separated rows: a web table copied as text, its cells on one line between spaces.
+
+Prose has spaces too (a date, a signature, a report whose paragraphs were joined with spaces), so a
+spaced line is a row only when its pieces look like cells: short, no sentence running on past a full
+stop inside a piece, and either a label the vocabulary knows or a label followed by numbers. Runs of two
+or more spaces always separate cells; single spaces only when every piece passes those tests.
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.vocabulary import Vocabulary
+
+_WIDE_GAP = re.compile(r"(?: {2,}|\u3000+)")
+_GAP = re.compile(r"[ \u3000]+")
+_NUMBER = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?\s*[%％]?$")
+_MAX_CELL = 80
+_FIELD_CONTEXTS = ("project_header", "evaluation_header")
+# a full stop with more text after it inside one piece: a sentence, not a cell
+_SENTENCE_INSIDE = re.compile(r"[。；;]\s*\S")
+
+
+def _cell_like(piece: str) -> bool:
+    return len(piece) <= _MAX_CELL and not _SENTENCE_INSIDE.search(piece)
+
+
+def spaced_cells(raw: str, vocab: Vocabulary, after_row: bool = False) -> list[str] | None:
+    """The cells of a spaced row, or None when the line reads as prose.
+
+    ``after_row``: the line follows a spaced row and is indented, so it continues that table even
+    without a label of its own (the second indicator of a merged 二级指标 cell).
+    """
+    text = raw.strip()
+    pieces = [p for p in _GAP.split(text) if p.strip()]
+    if len(pieces) >= 2 and all(_cell_like(p) for p in pieces):
+        labels = sum(1 for p in pieces if vocab.is_label(p))
+        numbers = sum(1 for p in pieces if _NUMBER.match(p))
+        if labels >= 2 or (labels >= 1 and numbers >= 1) or (numbers >= 2 and not _NUMBER.match(pieces[0])):
+            return pieces
+        # a header field and its value (转移(项目)名称 基本药物制度补助资金)
+        if len(pieces) == 2 and any(vocab.lookup(ctx, pieces[0]) for ctx in _FIELD_CONTEXTS):
+            return pieces
+        # an indicator row opens with its level label (数量指标 指标1:… 目标 实际)
+        if any(vocab.lookup(ctx, pieces[0]) for ctx in ("level1", "level2")):
+            return pieces
+        if after_row and raw[:1] in (" ", "\u3000", "\t"):
+            return pieces
+    wide = [p for p in _WIDE_GAP.split(text) if p.strip()]
+    if len(wide) >= 2 and any(vocab.is_label(p) for p in wide):
+        return wide
+    return None
