@@ -17,7 +17,7 @@ a group label printed once in a vertically merged first cell (年度预算申请
 from __future__ import annotations
 
 from loaders.amounts import amounts_in_sentence, parse_money, to_wan
-from loaders.extract.common import PARTS_MARK, PLACEHOLDERS, is_header_row, title_before, unplaced
+from loaders.extract.common import PARTS_MARK, PLACEHOLDERS, is_header_row, row_has_label, title_before, unplaced
 from loaders.extract.indicator_table import read_indicator_table
 from loaders.model import (
     AmountRecord,
@@ -63,7 +63,9 @@ def find(doc: ReadDocument, vocab: Vocabulary) -> list[FormSpan]:
         while end < len(blocks) and blocks[end].kind == "row" and not _row_key(blocks[end], vocab, "department_name"):
             end += 1
         own = blocks[i:end]
-        if any(_row_key(b, vocab, "overall_goal") or _row_key(b, vocab, "indicator_group") for b in own):
+        # a 项目名称 row makes it a project's form that prints its department above (专项转移支付绩效目标表)
+        is_project = any(row_has_label(b, vocab, "project_header", "project_name") for b in own)
+        if not is_project and any(_row_key(b, vocab, "overall_goal") or _row_key(b, vocab, "indicator_group") for b in own):
             first, title = title_before(doc, i)
             spans.append(FormSpan(FORM_KIND, first, end, title))
         i = end

@@ -6,6 +6,7 @@ column, merged down over several rows, or as a lone section row (产出指标(40
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from loaders.extract.common import PLACEHOLDERS, align, header_columns
@@ -42,6 +43,9 @@ def _level(vocab: Vocabulary, context: str, text: str | None) -> str | None:
     return text if text and vocab.lookup(context, text) else None
 
 
+_NUMBERING = re.compile(r"^\s*指标\s*\d{1,2}\s*[:：.、]\s*")
+
+
 def indicator_from_row(level1: str | None, level2: str | None, block: Block, content: dict[str, str]) -> IndicatorRecord:
     """One indicator from a row's cells keyed by column (level3, target, unit …), under the current levels."""
     record = IndicatorRecord(
@@ -56,6 +60,9 @@ def indicator_from_row(level1: str | None, level2: str | None, block: Block, con
         value = content.get(key)
         if value is not None and value.strip():
             setattr(record, attr, value.strip())
+    if record.level3:
+        # the template's numbering of indicators (指标1：…) is layout, not the indicator's name
+        record.level3 = _NUMBERING.sub("", record.level3) or record.level3
     return record
 
 

@@ -27,7 +27,7 @@ from loaders.extract.common import (
     unplaced,
 )
 from loaders.extract.indicator_table import read_indicator_table
-from loaders.model import AmountRecord, Block, ExtractedForm, FieldRecord, FormSpan, ReadDocument, form_over
+from loaders.model import AmountRecord, Block, Cell, ExtractedForm, FieldRecord, FormSpan, ReadDocument, form_over
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary
 
@@ -153,7 +153,7 @@ def _funding_row(
     width = len(funding.columns)
     cells = block.cells[j:]
     label_cell, values = cells[0], cells[1:]
-    values = values[-width:] if len(values) >= width else [None] * (width - len(values)) + values
+    values = values[-width:] if len(values) >= width else _anchored(values, funding, width)
     label = PARTS_MARK.sub("", label_cell.text)
     is_total = _key(vocab, CONTEXT, label) == "funding_total" and not funding.total
     unit = funding.unit or _TEMPLATE_UNIT
@@ -188,6 +188,19 @@ def _funding_row(
                 placement="exact" if funding.unit else "inferred",
             )
         )
+
+
+def _anchored(values: list[Cell], funding: _Funding, width: int) -> list[Cell | None]:
+    """A short funding row placed under the header: its percentage sits under 执行率 when it has one
+    (an export that drops trailing empty cells shifts the row left), else the row is right-aligned (one
+    that drops the cells a merge covers shifts it right)."""
+    keys = [k for _, k in funding.columns]
+    pct = next((k for k, c in enumerate(values) if c.text.strip().endswith(("%", "％"))), None)
+    if pct is not None and "execution_rate" in keys:
+        offset = keys.index("execution_rate") - pct
+        if 0 <= offset and offset + len(values) <= width:
+            return [None] * offset + list(values) + [None] * (width - offset - len(values))
+    return [None] * (width - len(values)) + list(values)
 
 
 def _group_row(form: ExtractedForm, block: Block, funding: _Funding, span: FormSpan, year: int | None) -> None:

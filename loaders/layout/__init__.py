@@ -90,6 +90,7 @@ def lay_out(lines: list[Line]) -> list[Block]:
     row: list[Cell] | None = None
     pipe_run = _PipeRun()
     pipe_rows_in_table = 0
+    glued_state = None  # the open table of a glued form, carried to its next page's line
 
     def page_of(no: int) -> int | None:
         return lines[no - 1].page
@@ -154,9 +155,11 @@ def lay_out(lines: list[Line]) -> list[Block]:
             if row is not None:
                 row[-1].fragments.append((line.no, raw))
                 continue
-            if glued.is_glued(raw, vocab):
-                blocks.extend(glued.blocks_of_line(raw, line.no, line.page, vocab))
+            if glued.is_glued(raw, vocab, continuing=glued_state is not None):
+                glued_state = glued_state or glued.new_state()
+                blocks.extend(glued.blocks_of_line(raw, line.no, line.page, vocab, glued_state))
                 continue
+            glued_state = None
             previous = blocks[-1] if blocks else None
             after_spaced = previous is not None and previous.kind == "row" and previous.line_end == line.no - 1
             spaced = None if _TITLE_END.search(raw.strip()) else spaced_cells(raw, vocab, after_spaced)

@@ -1,14 +1,502 @@
-"""Glued forms: a whole form on one line, its cells run together with no separator (placeholder)."""
+"""Glued forms: a whole form on one line, its cells run together with no separator at all.
+
+Document-sharing sites and some converters print a table as one string (``项目名称镇域内基础设施建设项目属性
+新增项目…``, ``年度资金总额194.9194.9100%``). The cell boundaries are found from the vocabulary itself:
+
+* labels the vocabulary knows cut the line (longest first; a label may be printed with spaces inside,
+  as a wrapped cell leaves them: ``产 出 指 标``); a short label (单位, 项目, 金额) counts only inside a
+  run of three or more labels, which is a header row;
+* the text between two labels is the first label's value; under a header of money columns, a run of
+  digits is cut into as many numbers as the header has columns, the cut that makes 执行率 = 执行数 / 预算数
+  winning (``202010100.00%10`` is 20 · 20 · 10 · 100.00% · 10);
+* under a header with a 序号 column, each amount closes a row, and a row opens with its sequence number
+  and, in a 单位 column, the region whose name starts the text.
+
+A form title (…分配表, …绩效目标表) starts a new block; the text before the first title is a paragraph.
+"""
 
 from __future__ import annotations
 
-from loaders.model import Block
-from loaders.vocabulary import Vocabulary
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from loaders.model import Block, Cell
+from loaders.vocabulary import SEEDS, Vocabulary, normalise_label
+
+_MIN_LENGTH = 150  # a glued form is long; a short line without separators is a sentence or a cell
+_MIN_LABELS = 4
+_SEPARATORS = re.compile(r"[\t|]")
+_LABEL_CONTEXTS = (
+    "project_header",
+    "evaluation_header",
+    "funding_column",
+    "indicator_column",
+    "level1",
+    "level2",
+    "summary_column",
+)
+_HEADER_CONTEXTS = ("funding_column", "indicator_column", "summary_column")
+_ROW_CONTEXTS = ("project_header", "evaluation_header", "level1", "level2")
+_SHORT_LABEL = 3  # labels shorter than this cut only inside a header run …
+_SHORT_CONTEXTS = ("project_header",)  # … except the header fields of a project form (区域)
+_PARTS_TAIL = re.compile(r"其中\s*[:：]?\s*$")
+_PAGE_MARK = re.compile(r"^\s*\d{1,3}\s*、")  # a viewer's page number at the start of a page
+_VALUE = re.compile(r"\d+(?:\.\d+)?%|\d+(?:\.\d+)?(?![\d.]|[\u4e00-\u9fff])")
+_ANNOTATION = re.compile(r"^\s*[(（][A-Za-z/]{1,5}[)）]|^\s*[:：]")
+_TITLE = re.compile(r"(分配表|绩效目标表|目标申报表|申报表|自评表|汇总表|基础数据表)")
+# 附件12023年…分配表: the attachment number, then the title (whose year is four digits)
+_TITLE_START = re.compile(r"(?:附件|附表)\s*\d{1,2}(?=(?:19|20)\d{2}年)|(?:附件|附表)\s*\d*\s*[:：]?|[。；;：:]")
+_UNIT_LINE = re.compile(r"^\s*单位\s*[:：]\s*(?:万元|元|亿元|千元)")
+_NUMBER_RUN = re.compile(r"\d[\d.,%]*")
+_TOTAL_WORDS = ("合计", "小计", "总计")
+_PART_PREFIX = re.compile(r"^其中\s*[:：]?")
 
 
-def is_glued(raw: str, vocab: Vocabulary) -> bool:
-    return False
+@dataclass
+class _Token:
+    kind: str  # label | text
+    text: str
+    start: int
+    context: str | None = None
+    key: str | None = None
 
 
-def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary) -> list[Block]:
-    return [Block("paragraph", no, no, text=raw.strip(), page=page)]
+@dataclass
+class _State:
+    header: list[_Token] = field(default_factory=list)
+    seq_next: int | None = None
+
+
+class _NoKey:
+    field_key = ""
+
+
+_NOKEY = _NoKey()
+
+
+@lru_cache(maxsize=4)
+def _label_pattern(vocab: Vocabulary) -> tuple[re.Pattern, dict[str, tuple[str, str]]]:
+    labels: dict[str, tuple[str, str]] = {}
+    for ctx in (*_LABEL_CONTEXTS, "section"):
+        for label in vocab.labels(ctx):
+            if ctx == "section" and not (vocab.lookup(ctx, label) or _NOKEY).field_key.startswith("funding_part"):
+                continue
+            if len(label) >= 2 and label not in labels:
+                m = vocab.lookup(ctx, label)
+                if m is not None:
+                    labels[label] = (ctx, m.field_key)
+    for word in _TOTAL_WORDS:
+        labels.setdefault(word, ("summary_column", "total_row"))
+    # each character may be followed by spaces (a wrapped cell), the longest label wins
+    alternatives = sorted(labels, key=len, reverse=True)
+    pattern = "|".join(r"\s*".join(re.escape(ch) for ch in label) for label in alternatives)
+    return re.compile(f"(?:{pattern})"), labels
+
+
+@lru_cache(maxsize=1)
+def _regions() -> tuple[str, ...]:
+    with open(SEEDS / "admin_divisions.csv", encoding="utf-8", newline="") as fh:
+        names = {r["division_name"] for r in csv.DictReader(fh) if r["division_level"] in ("city", "county")}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def _matchable(raw: str) -> str:
+    norm = unicodedata.normalize("NFKC", raw)
+    return norm if len(norm) == len(raw) else raw
+
+
+def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
+    pattern, labels = _label_pattern(vocab)
+    found = []
+    for m in pattern.finditer(text):
+        key = normalise_label(m.group(0))
+        hit = labels.get(key) or labels.get(re.sub(r"\s+", "", m.group(0)))
+        if hit is None:
+            continue
+        end = m.end()
+        tail = _ANNOTATION.match(text[end:])
+        if tail:
+            end += tail.end()
+        found.append(_Token("label", text[m.start() : end], m.start(), hit[0], hit[1]))
+    # 单位：万元 is the table's unit line, not a 单位 column
+    found = [t for t in found if not _UNIT_LINE.match(text[t.start :])]
+    # a column label glued inside a word (严格执行率) outside a header run is part of that word
+    found = [
+        t
+        for k, t in enumerate(found)
+        if t.context != "funding_column"
+        or (k > 0 and found[k - 1].start + len(found[k - 1].text) == t.start)
+        or (k + 1 < len(found) and t.start + len(t.text) == found[k + 1].start)
+        or t.start == 0
+        or not "\u4e00" <= text[t.start - 1] <= "\u9fff"
+    ]
+    # a short label counts only inside a run of adjacent labels (a header row)
+    keep = []
+    for k, tok in enumerate(found):
+        if len(re.sub(r"\s+", "", tok.text)) >= _SHORT_LABEL or tok.context in _SHORT_CONTEXTS:
+            keep.append(tok)
+            continue
+        run = 1
+        j = k
+        while j > 0 and found[j - 1].start + len(found[j - 1].text) == found[j].start:
+            run, j = run + 1, j - 1
+        j = k
+        while j + 1 < len(found) and found[j].start + len(found[j].text) == found[j + 1].start:
+            run, j = run + 1, j + 1
+        if run >= 3 or tok.key == "total_row":
+            keep.append(tok)
+    return keep
+
+
+def new_state() -> _State:
+    return _State()
+
+
+def is_glued(raw: str, vocab: Vocabulary, continuing: bool = False) -> bool:
+    """A glued form, or (``continuing``) the next page of one: its labels decide."""
+    if continuing:
+        return not _SEPARATORS.search(raw) and len({t.key for t in _labels(_matchable(raw), vocab)}) >= 1
+    if len(raw) < _MIN_LENGTH or _SEPARATORS.search(raw) or raw.count(" ") * 10 > len(raw):
+        return False
+    return len({t.key for t in _labels(_matchable(raw), vocab)}) >= _MIN_LABELS
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def _number(text: str) -> Decimal | None:
+    if not text or (len(text) > 1 and text[0] == "0" and text[1] != "."):
+        return None
+    if text.count(".") > 1 or text.endswith(".") or ("." in text and len(text.split(".")[1]) > 4):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def split_numbers(run: str, columns: list[str | None]) -> list[str] | None:
+    """Cut a run of glued digits into one number per column; the cut whose 执行率 fits wins."""
+    width = len(columns)
+    best: tuple[int, list[str]] | None = None
+
+    def walk(rest: str, acc: list[str]) -> None:
+        nonlocal best
+        k = len(acc)
+        if k == width:
+            if not rest:
+                score = _fit(acc, columns)
+                if best is None or score > best[0]:
+                    best = (score, list(acc))
+            return
+        for end in range(1, len(rest) + 1):
+            piece = rest[:end]
+            is_pct = piece.endswith("%")
+            if is_pct != (columns[k] == "execution_rate"):
+                if not (is_pct and columns[k] is None):
+                    continue
+            if _number(piece.rstrip("%")) is None:
+                continue
+            walk(rest[end:], acc + [piece])
+
+    if width and len(run) <= 40:
+        walk(run, [])
+    return best[1] if best else None
+
+
+def _fit(pieces: list[str], columns: list[str | None]) -> int:
+    values = {c: _number(p.rstrip("%")) for c, p in zip(columns, pieces, strict=True) if c}
+    score = -sum(len(p.split(".")[1]) if "." in p else 0 for p in pieces)  # fewer decimals
+    budget = values.get("budget_full_year") or values.get("budget_initial") or values.get("budget")
+    executed, rate = values.get("executed"), values.get("execution_rate")
+    if budget and executed is not None and rate is not None and budget != 0:
+        if abs(executed / budget * 100 - rate) <= 1:
+            score += 100
+    if values.get("weight") is not None and values.get("score") is not None and values["score"] <= values["weight"]:
+        score += 10
+    if values.get("budget_initial") is not None and values.get("budget_initial") == values.get("budget_full_year"):
+        score += 5
+    return score
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _cells(texts: list[str], no: int) -> list[Cell]:
+    return [Cell([(no, t)], col=j) for j, t in enumerate(texts)]
+
+
+def _header_keys(header: list[_Token]) -> list[str | None]:
+    return [t.key for t in header]
+
+
+def _row_values(value: str, state: _State) -> list[str]:
+    """The cells a label's value holds: numbers cut under a money header, else the text whole."""
+    money = [k for k in _header_keys(state.header)]
+    run = value.strip()
+    if money and re.fullmatch(r"[\d.%]+", run) and any(t.context == "funding_column" for t in state.header):
+        cut = split_numbers(run, money)
+        if cut:
+            return cut
+    return [run] if run else []
+
+
+def _table_rows(text: str, state: _State) -> list[list[str]]:
+    """Rows of a one-row-per-item table (序号 | 单位 | 项目 | 金额): each amount closes a row."""
+    keys = _header_keys(state.header)
+    width = len(keys)
+    rows: list[list[str]] = []
+    pos = 0
+    for m in _NUMBER_RUN.finditer(text):
+        before, run = text[pos : m.start()], m.group(0)
+        after = text[m.end() : m.end() + 1]
+        # digits inside a name (二期, 2号楼, 2023年) are part of it
+        if not before.strip() or (after and not _starts_row(text[m.end() :], state)):
+            if not (after == "" and before.strip()):
+                continue
+        rows.append(_item_row(before, run, state, keys))
+        pos = m.end()
+    if pos < len(text) and text[pos:].strip():
+        rows.append([""] * (width - 1) + [text[pos:].strip()])
+    return rows
+
+
+def _starts_row(rest: str, state: _State) -> bool:
+    return bool(rest) and not rest[0].isdigit() and rest[0] not in ".%年月日号个万元吨人期批次"
+
+
+def _item_row(before: str, amount: str, state: _State, keys: list[str | None]) -> list[str]:
+    width = len(keys)
+    cells = [""] * width
+    text = before.strip()
+    if "seq" in keys and state.seq_next is not None:
+        # a sequence number glued to the amount before it (小计50 + 2漳平市 → 502漳平市) was cut off already
+        pass
+    seq = re.match(r"^(\d{1,3})(?=\D)", text)
+    if "seq" in keys and seq and state.seq_next is not None and int(seq.group(1)) == state.seq_next:
+        cells[keys.index("seq")] = seq.group(1)
+        text = text[seq.end() :]
+        state.seq_next += 1
+        unit_col = next((k for k, key in enumerate(keys) if key in ("implementing_unit", "supervising_department")), None)
+        region = next((r for r in _regions() if text.startswith(r) and len(text) > len(r)), None)
+        if unit_col is not None and region:
+            cells[unit_col] = region
+            text = text[len(region) :]
+    money_col = next((k for k, key in enumerate(keys) if key == "funding_total"), width - 1)
+    name_col = next((k for k, key in enumerate(keys) if key == "project_name"), max(0, money_col - 1))
+    cells[name_col] = text
+    cells[money_col] = amount
+    return cells
+
+
+def _cut_sequence(amount: str, rest: str, state: _State) -> tuple[str, str]:
+    """``502漳平市``: the amount 50 and the next row's sequence number 2."""
+    if state.seq_next is None:
+        return amount, rest
+    tail = str(state.seq_next)
+    if amount.endswith(tail) and len(amount) > len(tail) and _number(amount[: -len(tail)]) is not None:
+        return amount[: -len(tail)], tail + rest
+    return amount, rest
+
+
+def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state: _State | None = None) -> list[Block]:
+    """The blocks of one glued line; ``state`` carries the open table header into the next page's line."""
+    text = _matchable(raw)
+    if state is not None and state.header:
+        text = _PAGE_MARK.sub(lambda m: " " * len(m.group(0)), text, count=1)
+    tokens = _labels(text, vocab)
+    blocks: list[Block] = []
+
+    def para(t: str) -> None:
+        t = t.strip()
+        if t:
+            blocks.append(Block("paragraph", no, no, text=t, page=page))
+
+    def row(cells: list[str]) -> None:
+        if any(c.strip() for c in cells):
+            blocks.append(Block("row", no, no, cells=_cells(cells, no), page=page))
+
+    # the text before the first label: prose, then the form's title and unit line
+    first = tokens[0].start if tokens else len(text)
+    state = state if state is not None else _State()
+    if state.header and tokens and first > 0 and _is_indicator_header(state):
+        # a page that goes on with the indicator table: its first text ends the last row
+        row(["", text[:first].strip()])
+    else:
+        _lead(text[:first], para)
+    k = 0
+    while k < len(tokens):
+        tok = tokens[k]
+        # a header row: adjacent column labels
+        run = [tok]
+        while (
+            tok.context in _HEADER_CONTEXTS
+            and k + len(run) < len(tokens)
+            and tokens[k + len(run)].context in _HEADER_CONTEXTS
+            and run[-1].start + len(run[-1].text) == tokens[k + len(run)].start
+        ):
+            run.append(tokens[k + len(run)])
+        end = tokens[k + len(run)].start if k + len(run) < len(tokens) else len(text)
+        if len(run) >= 3 and all(t.context in _HEADER_CONTEXTS for t in run):
+            state.header = run
+            state.seq_next = 1 if any(t.key == "seq" for t in run) else None
+            row([t.text for t in run])
+            value = text[run[-1].start + len(run[-1].text) : end]
+            if state.seq_next is not None:
+                for cells in _table_rows_with_totals(value, state):
+                    row(cells)
+            else:
+                _tail(value, state, row, para)
+            k += len(run)
+            continue
+        value = text[tok.start + len(tok.text) : end]
+        if tok.key == "total_row" and state.seq_next is not None:
+            m = _NUMBER_RUN.match(value.strip())
+            if m:
+                amount, rest = _cut_sequence(m.group(0), value.strip()[m.end() :], state)
+                keys = _header_keys(state.header)
+                cells = [""] * len(keys)
+                cells[0] = tok.text
+                cells[next((j for j, key in enumerate(keys) if key == "funding_total"), len(keys) - 1)] = amount
+                row(cells)
+                if _TITLE.search(rest):  # the table ends; the next form's title follows
+                    _lead(rest, para)
+                    state.header, state.seq_next = [], None
+                else:
+                    for cells in _table_rows_with_totals(rest, state):
+                        row(cells)
+                k += 1
+                continue
+        title = _TITLE.search(value)
+        if title and tok.context in _ROW_CONTEXTS and title.end() < len(value):
+            # a new form's title inside the value: the value ends before it
+            start = max((m.end() for m in _TITLE_START.finditer(value[: title.start()])), default=0)
+            row([tok.text, *_row_values(value[:start], state)])
+            _lead(value[start:], para)
+            state.header, state.seq_next = [], None
+            k += 1
+            continue
+        if _is_money_header(state) and (tok.key == "funding_total" or tok.context == "section"):
+            for cells in _money_rows(tok.text, value, state):
+                row(cells)
+        elif tok.context == "level2" and _is_indicator_header(state):
+            for cells in _indicator_rows(tok.text, value, state):
+                row(cells)
+        elif tok.context in _ROW_CONTEXTS or tok.key in ("funding_total",):
+            state_values = _row_values(_PARTS_TAIL.sub("", value), state)
+            row([tok.text, *state_values])
+        else:
+            row([tok.text, *([value.strip()] if value.strip() else [])])
+        k += 1
+    return blocks or [Block("paragraph", no, no, text=raw.strip(), page=page)]
+
+
+def _is_money_header(state: _State) -> bool:
+    return any(t.context == "funding_column" for t in state.header)
+
+
+def _is_indicator_header(state: _State) -> bool:
+    return any(t.key == "level3" for t in state.header)
+
+
+def _money_rows(label: str, value: str, state: _State) -> list[list[str]]:
+    """``194.9194.9100%其中:中央补助194.9194.9100%其他资金``: a row per label, its digits cut per column."""
+    keys = _header_keys(state.header)
+    rows: list[list[str]] = []
+    pos = 0
+    current = label
+    for m in re.finditer(r"[\d.%]+", value):
+        text = value[pos : m.start()].strip()
+        if text:
+            if current is not None:
+                rows.append([current])
+            current = text
+        cut = split_numbers(m.group(0), keys) or [m.group(0)]
+        rows.append([current or "", *cut])
+        current = None
+        pos = m.end()
+    tail = value[pos:].strip()
+    if current is not None:
+        rows.append([current])
+    if tail:
+        rows.append([tail])
+    return rows
+
+
+def _indicator_rows(level2: str, value: str, state: _State) -> list[list[str]]:
+    """``到位率100%100%真实率100%``: a row per indicator name, its values the numbers after it."""
+    keys = _header_keys(state.header)
+    after = keys[keys.index("level3") + 1 :] if "level3" in keys else []
+    rows: list[list[str]] = []
+    pos = 0
+    name: str | None = None
+    values: list[str] = []
+    for m in _VALUE.finditer(value):
+        text = value[pos : m.start()]
+        if text.strip():
+            if name is not None:
+                rows.append(_indicator_cells(level2 if not rows else "", name, values, after))
+            name, values = text.strip(), []
+        if name is not None:
+            values.append(m.group(0))
+        pos = m.end()
+    if name is not None:
+        rows.append(_indicator_cells(level2 if not rows else "", name, values, after))
+    tail = value[pos:].strip()
+    if tail:
+        rows.append(["", tail])
+    return rows or [[level2, value.strip()]]
+
+
+def _indicator_cells(level2: str, name: str, values: list[str], after: list[str | None]) -> list[str]:
+    width = max(len(after), len(values))
+    return [level2, name, *values, *[""] * (width - len(values))]
+
+
+def _table_rows_with_totals(value: str, state: _State) -> list[list[str]]:
+    """Item rows up to the next total word; the sequence number glued after an amount is cut off."""
+    out: list[list[str]] = []
+    for cells in _table_rows(value, state):
+        out.append(cells)
+    return out
+
+
+def _tail(value: str, state: _State, row, para) -> None:
+    text = value.strip()
+    if not text:
+        return
+    cut = _row_values(text, state)
+    if len(cut) > 1:
+        row(["", *cut])
+    else:
+        para(text)
+
+
+def _lead(text: str, para) -> None:
+    """Prose before a form: sentences, then a title (…分配表) and a unit line (单位：万元)."""
+    rest = text
+    while rest:
+        title = _TITLE.search(rest)
+        if not title:
+            para(rest)
+            return
+        start = max((m.end() for m in _TITLE_START.finditer(rest[: title.start()])), default=0)
+        para(rest[:start])
+        para(rest[start : title.end()])
+        rest = rest[title.end() :]
+        unit = _UNIT_LINE.match(rest)
+        if unit:
+            para(unit.group(0))
+            rest = rest[unit.end() :]
+        year = re.match(r"^\s*[(（]\s*\d{4}\s*年度\s*[)）]", rest)
+        if year:
+            para(year.group(0))
+            rest = rest[year.end() :]
+    return
+
+
+__all__ = ["blocks_of_line", "is_glued", "split_numbers"]
