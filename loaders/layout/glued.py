@@ -205,17 +205,29 @@ def split_numbers(run: str, columns: list[str | None]) -> list[str] | None:
 
     if width and len(run) <= 40:
         walk(run, [])
-    return best[1] if best else None
+    if best is None:
+        return None
+    # with 预算数, 执行数 and 执行率 all printed, only a cut that the rate confirms is taken
+    checkable = {"executed", "execution_rate"} <= set(columns) and any(c and c.startswith("budget") for c in columns)
+    return best[1] if best[0] >= _RATE_FITS or not checkable else None
+
+
+_RATE_FITS = 100
 
 
 def _fit(pieces: list[str], columns: list[str | None]) -> int:
     values = {c: _number(p.rstrip("%")) for c, p in zip(columns, pieces, strict=True) if c}
     score = -sum(len(p.split(".")[1]) if "." in p else 0 for p in pieces)  # fewer decimals
+    score -= 30 * sum(1 for p in pieces if p.rstrip("%") == "0")  # a bare 0 is a likelier mis-cut than an amount
     budget = values.get("budget_full_year") or values.get("budget_initial") or values.get("budget")
     executed, rate = values.get("executed"), values.get("execution_rate")
     if budget and executed is not None and rate is not None and budget != 0:
-        if abs(executed / budget * 100 - rate) <= 1:
-            score += 100
+        printed = next(p for c, p in zip(columns, pieces, strict=True) if c == "execution_rate").rstrip("%")
+        digits = len(printed.split(".")[1]) if "." in printed else 0
+        # the printed rate, rounded as printed, equals 执行数 / 预算数 (and is 0 only when nothing was spent)
+        if abs(executed / budget * 100 - rate) <= Decimal("0.5") * Decimal(10) ** -digits + Decimal("0.001"):
+            # nothing spent at a 0% rate fits any budget, so it confirms little
+            score += _RATE_FITS + 60 if rate > 0 else _RATE_FITS // 2
     if values.get("weight") is not None and values.get("score") is not None and values["score"] <= values["weight"]:
         score += 10
     if values.get("budget_initial") is not None and values.get("budget_initial") == values.get("budget_full_year"):

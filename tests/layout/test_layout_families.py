@@ -1,0 +1,101 @@
+"""The layout step: one row per text-layout family, each a small synthetic form of our own.
+
+Every family must come out as the same grid: the header labels in one row, each data row with its cells
+in order, and every cell keeping the line it was printed on.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from loaders.layout.glued import split_numbers
+from loaders.readers.text import read_text
+
+HEADER = ["项目名称", "乡村道路养护"]
+FUNDING = ["年度资金总额", "120", "118", "98.33%"]
+
+BUDGET = ["budget_full_year", "executed"]
+FAMILIES = {
+    "tab cell per line": "\t项目名称\n\t乡村道路养护\n\n\t年度资金总额\n\t120\n\t118\n\t98.33%\n",
+    "cell then pipe, rows closed by pipe runs": (
+        "项目名称 |\n乡村道路养护 |\n||||\n年度资金总额 |\n120 |\n118 |\n98.33% |\n||\n"
+    ),
+    "pipe rows padded to the table width": "项目名称 | 乡村道路养护 | |||||\n年度资金总额 | 120 | 118 | 98.33% | |||\n",
+    "markdown rows": "| 项目名称 | 乡村道路养护 |\n|---|---|\n| 年度资金总额 | 120 | 118 | 98.33% |\n",
+    "tab-separated rows": "项目名称\t乡村道路养护\n年度资金总额\t120\t118\t98.33%\n",
+    "spaced rows (two or more spaces)": "项目名称  乡村道路养护\n年度资金总额  120  118  98.33%\n",
+    "spaced rows (one space)": "项目名称 乡村道路养护\n年度资金总额 120 118 98.33%\n",
+}
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_every_family_gives_the_same_rows(family):
+    doc = read_text(FAMILIES[family].encode())
+    rows = [b.texts for b in doc.blocks if b.kind == "row"]
+    assert rows[0][:2] == HEADER
+    assert [t for t in rows[1] if t] == FUNDING
+    for block in doc.blocks:
+        for cell in block.cells:
+            assert cell.text in doc.line_text(cell.line)
+
+
+def test_unclosed_pipe_run_is_cut_by_its_columns():
+    """A table copied with no row ends: its width is where the numbers line up under a header."""
+    cells = ["村名", "金额", "备注", "甲村", "50", "", "乙村", "110", "", "合 计", "160", ""]
+    text = "标题行\n" + "".join(f"{c} |\n" if c else "|\n" for c in cells) + "说明\n"
+    rows = [b.texts for b in read_text(text.encode()).blocks if b.kind == "row"]
+    assert rows == [["村名", "金额", "备注"], ["甲村", "50", ""], ["乙村", "110", ""], ["合 计", "160", ""]]
+
+
+def test_glued_form_is_cut_at_labels_and_number_shapes():
+    line = (
+        "某县专项资金绩效目标自评表专项资金名称乡村道路养护县级主管部门某县交通运输局实施单位某县公路站"
+        "项目资金(万元)全年预算数(A)全年执行数(B)执行率(B/A)年度资金总额12011898.33%其他资金"
+        "绩效指标一级指标二级指标三级指标年度指标值全年完成值产出指标数量指标养护里程120公里120公里"
+        "质量指标验收合格率100%100%满意度指标服务对象满意度指标群众满意度95%96%"
+    )
+    rows = [b.texts for b in read_text(line.encode()).blocks if b.kind == "row"]
+    assert ["专项资金名称", "乡村道路养护"] in rows
+    assert ["县级主管部门", "某县交通运输局"] in rows
+    assert ["年度资金总额", "120", "118", "98.33%"] in rows
+
+
+def test_glued_item_table_rows_close_at_each_amount():
+    line = (
+        "关于下达某专项资金的通知,现下达资金18万元,请按规定加强资金管理并及时反馈资金使用情况。附件1某县专项资金分配表单位:万元序号单位项目金额"
+        "1上杭县甲村道路硬化项目10乙村饮水工程二期项目5小计152漳平市丙村文化长廊项目3小计3合计18"
+        "附件2某县专项资金绩效目标表(2024年度)项目名称甲村道路硬化项目主管部门某县交通运输局实施单位某县公路站"
+    )
+    rows = [b.texts for b in read_text(line.encode()).blocks if b.kind == "row"]
+    assert rows[0] == ["序号", "单位", "项目", "金额"]
+    assert ["1", "上杭县", "甲村道路硬化项目", "10"] in rows
+    assert ["", "", "乙村饮水工程二期项目", "5"] in rows
+    assert ["小计", "", "", "15"] in rows
+    assert ["2", "漳平市", "丙村文化长廊项目", "3"] in rows
+    assert ["合计", "", "", "18"] in rows
+
+
+@pytest.mark.parametrize(
+    ("run", "columns", "cut"),
+    [
+        ("202010100.00%10", [*BUDGET, "weight", "execution_rate", "score"], ["20", "20", "10", "100.00%", "10"]),
+        ("194.9194.9100%", ["budget_full_year", "executed", "execution_rate"], ["194.9", "194.9", "100%"]),
+        ("1005050%", ["budget_full_year", "executed", "execution_rate"], ["100", "50", "50%"]),
+        ("10050100%", ["budget_full_year", "executed", "execution_rate"], None),  # no cut fits the rate
+        ("12", ["budget_full_year", "executed", "execution_rate"], None),
+    ],
+)
+def test_glued_digits_are_cut_so_the_rate_fits(run, columns, cut):
+    assert split_numbers(run, columns) == cut
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "根据有关文件精神,现将资金下达如下 其中一部分用于道路建设。 另一部分用于饮水工程",
+        "一、 产出指标",
+        "2025年 10 月  17日",
+    ],
+)
+def test_prose_stays_prose(line):
+    assert [b.kind for b in read_text(line.encode()).blocks] == ["paragraph"]
