@@ -90,6 +90,8 @@ _LEADING = re.compile(
     r"^(?:[,，、：:\s]|其中|包括|含|主要为|分别为|分别是|[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[)）]"
     r"|[（(]?\d{1,2}[)）.．、](?=\D|\d{4}\s*年))+"
 )
+# A date opening a clause (于2022年6月14日下达…) says when, it does not name the item.
+_DATE = re.compile(r"^(?:于|在)?\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
 _TRAILING = re.compile(r"(?<=.)(?:为|达到|合计|共计|约)+$")
 # A per-unit rate or standard (每人每月650元, 人均补差531.6元, 1150元/月) is not an amount of money spent.
 _PER_UNIT = re.compile(r"每|人均|户均|月均|标准")
@@ -195,7 +197,9 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
         # numbering and a leading year (1.2024年度…) are not part of the item's name
         label = _LEADING.sub("", raw_label.strip())
         label = _LEADING.sub("", _YEAR.sub("", label, count=1)) if _YEAR.match(label) else label
-        label = _TRAILING.sub("", label).strip(_LABEL_TRIM)
+        label = _LEADING.sub("", _DATE.sub("", label, count=1)) if _DATE.match(label) else label
+        # a comparator is not part of the item's name (产值≥80万元), unless it is all the label there is
+        label = _TRAILING.sub("", _COMPARATOR.sub("", label)).strip(_LABEL_TRIM) or label.strip(_LABEL_TRIM)
         # the label as printed (traditional characters kept), at the same place in the printed text
         at = text.rfind(label, between_start, m.start()) if label else -1
         printed_label = printed_text[at : at + len(label)] if at >= 0 else label
