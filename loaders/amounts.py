@@ -10,20 +10,28 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from loaders.textnorm import clean
+from loaders.textnorm import clean, clean_mapped, printed_slice, to_simplified_aligned
 from loaders.vocabulary import load_unit_factors, load_vocabulary, normalise_label
 
-# Thousands separators only: a comma between two numbers in prose lists them (12，13万元), it does not group.
-_NUMBER = r"-?\d+(?:[,，]\d{3})*(?:\.\d+)?"
+# Thousands separators group by three from a one-to-three-digit head (1,234.56万元); any other comma between
+# two numbers lists them (12，13万元), it does not group.
+_NUMBER = r"-?(?:\d{1,3}(?:[,，]\d{3})+(?![\d])|\d+)(?:\.\d+)?"
 # traditional 萬/億 are read as 万/亿; the printed text keeps them
 _MONEY_UNITS = r"百万元|亿元|億元|万元|萬元|千元|元|亿|億|万|萬"
 # 万 / 亿 without 元 are money only at the end of a clause (1.4万, 约27万余元), not in 11万人次 or 3万户.
+# Sentences are matched in simplified characters, so 萬元 reads as 万元.
 _SENTENCE_UNITS = r"百万元|亿元|万元|千元|元|(?:亿|万)(?=余?元|[\s,，。；;、）)]|$)"
-_AMOUNT = re.compile(rf"(?<![\d.])(?P<num>{_NUMBER})\s*(?P<unit>{_SENTENCE_UNITS}|%|％)")
+_AMOUNT = re.compile(rf"(?<![\d.*])(?P<num>{_NUMBER})\s*(?P<unit>{_SENTENCE_UNITS}|%|％)")
 _BARE = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>{_MONEY_UNITS})?\s*$")
 _UNIT_HEADER = re.compile(r"单位\s*[:：]\s*(?P<unit>百万元|亿元|万元|千元|元)")
-# Words that open a list of parts of the amount just before them (其中：…, 主要为…, 包括…).
-_PARTS_MARK = re.compile(r"(?:其中|主要为|包括)\s*[:：]?")
+# Words that open a list of parts of the amount just before them (其中：…, 主要为…, 包括…, 分别为…).
+_PARTS_MARK = re.compile(r"(?:其中|主要为|包括|分别为|分别是)\s*[:：]?")
+# A bracketed note (a document number, an aside) between an amount and its 其中 does not separate them.
+_ASIDE = re.compile(r"[(（][^()（）]*[)）]")
+# A publisher's mask in place of digits (78.*元, *元, **万元, 预算数*): never a number.
+_MASKED = re.compile(rf"(?:\d+\.?\d*)?\*+\d*\s*(?:{_SENTENCE_UNITS})|(?<=[数额])\s*[:：]?\s*\*+(?=\s*[,，。；;、）)]|\s*$)")
+# A comparator before an amount makes it a target (≥80万元, 不超过1150元), not money printed as spent.
+_COMPARATOR = re.compile(r"(?:[≥≤><＞＜=]|不低于|不少于|不超过|不高于|不大于|不小于|低于|高于|超过|大于|小于|控制在)\s*$")
 _LABEL_TRIM = " \t\u3000,，;；、。.:：（）()【】[]“”\"'"
 
 
@@ -79,8 +87,11 @@ _YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年度?")
 _COMPARED = re.compile(r"(与|比|较|同比|对比)\s*$")
 _CLAUSE_SPLIT = re.compile(r"[，,。；;]")
 _LEADING = re.compile(
-    r"^(?:[,，、：:\s]|其中|包括|含|主要为|[一二三四五六七八九十]+是|[（(]?\d{1,2}[)）.．、](?=\D|\d{4}\s*年))+"
+    r"^(?:[,，、：:\s]|其中|包括|含|主要为|分别为|分别是|[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[)）]"
+    r"|[（(]?\d{1,2}[)）.．、](?=\D|\d{4}\s*年))+"
 )
+# A date opening a clause (于2022年6月14日下达…) says when, it does not name the item.
+_DATE = re.compile(r"^(?:于|在)?\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
 _TRAILING = re.compile(r"(?<=.)(?:为|达到|合计|共计|约)+$")
 # A per-unit rate or standard (每人每月650元, 人均补差531.6元, 1150元/月) is not an amount of money spent.
 _PER_UNIT = re.compile(r"每|人均|户均|月均|标准")
@@ -99,6 +110,8 @@ class SentenceAmount:
     stage: str | None = None  # the stage word printed in the label (年初预算, 决算, 调减, 支出 …)
     year: int | None = None  # the year printed in the label or earlier in the sentence
     per_unit: bool = False  # a rate or standard per person / month, not a sum of money
+    target: bool = False  # printed after a comparator (≥80万元): a target, not money printed as spent
+    money_before: bool = False  # a money amount precedes it in the same sentence (for a rate: its operands)
 
 
 def _years(text: str) -> list[tuple[int, int]]:
@@ -122,14 +135,38 @@ def _strip_stage(label: str, stage: str | None) -> str:
     return label[: -len(stage)] if stage and label.endswith(stage) and len(label) > len(stage) else label
 
 
+def masked_amounts(sentence: str) -> list[str]:
+    """The printed text of every masked amount in a sentence (78.*元, *元, 预算数*): reported, never read."""
+    text, spans = clean_mapped(sentence)
+    norm = to_simplified_aligned(text)
+    return [printed_slice(sentence, spans, m.start(), m.end()).strip() for m in _MASKED.finditer(norm)]
+
+
+# An adjustment or a total printed after a 其中 list (…孤儿11万元，调减40万元，全年实际下达71万元) is not one
+# of its parts: these stage keys, or these words opening the label, end the list.
+_ENDS_PARTS_STAGES = {"reduced", "increased", "change_increase", "change_decrease", "carry_over"}
+_ENDS_PARTS_WORDS = re.compile(r"^(?:全年|实际|合计|共计|累计|总计|剩余|结余)")
+
+
+def _ends_parts(label: str) -> bool:
+    if _ENDS_PARTS_WORDS.match(label):
+        return True
+    stage = _stage(normalise_label(label)) if label else None
+    match = load_vocabulary().lookup("stage", stage) if stage else None
+    return bool(match and match.field_key in _ENDS_PARTS_STAGES and normalise_label(label).startswith(stage))
+
+
 def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
     """Every labelled amount or percentage in a sentence, with 其中 parts pointing at their total.
 
     The label of an amount is the clause between the previous amount (or the clause start) and its
-    number. Amounts after a 其中 (主要为, 包括) that follows an amount directly are its parts. A label that
-    is only a stage word (…三公经费预算0.3万元，决算0.13万元) names the item of the amount before it.
+    number. Amounts after a 其中 (主要为, 包括, 分别为) that follows an amount directly are its parts. A label
+    that is only a stage word (…三公经费预算0.3万元，决算0.13万元) names the item of the amount before it.
+    Traditional characters and converter noise read as simplified text; labels and texts keep the printed
+    characters.
     """
-    text = clean(sentence)
+    printed_text, spans = clean_mapped(sentence)
+    text = to_simplified_aligned(printed_text)
     found: list[SentenceAmount] = []
     parent_for_parts: int | None = None
     cursor = 0
@@ -140,14 +177,16 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
         if value is None:
             continue
         between = text[cursor : m.start()]
-        # a 其中 right after the previous amount opens a parts list under it; a 其中 further on does not
+        between_start = cursor
+        # a 其中 right after the previous amount (a bracketed aside between them aside) opens a parts list
+        # under it; a 其中 further on does not
         marks = [(a, b) for a, b in parts_marks if cursor <= a and b <= m.start()]
-        opens = [b for a, b in marks if found and not text[cursor:a].strip(" ,，。；;：:")]
+        opens = [b for a, b in marks if found and not _ASIDE.sub("", text[cursor:a]).strip(" ,，。；;：:")]
         if opens:
             parent_for_parts = len(found) - 1
             while found[parent_for_parts].parent is not None:
                 parent_for_parts = found[parent_for_parts].parent
-            between = text[opens[-1] : m.start()]
+            between, between_start = text[opens[-1] : m.start()], opens[-1]
         elif "。" in between:
             parent_for_parts = None
         raw = _CLAUSE_SPLIT.split(between)[-1]
@@ -158,7 +197,12 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
         # numbering and a leading year (1.2024年度…) are not part of the item's name
         label = _LEADING.sub("", raw_label.strip())
         label = _LEADING.sub("", _YEAR.sub("", label, count=1)) if _YEAR.match(label) else label
-        label = _TRAILING.sub("", label).strip(_LABEL_TRIM)
+        label = _LEADING.sub("", _DATE.sub("", label, count=1)) if _DATE.match(label) else label
+        # a comparator is not part of the item's name (产值≥80万元), unless it is all the label there is
+        label = _TRAILING.sub("", _COMPARATOR.sub("", label)).strip(_LABEL_TRIM) or label.strip(_LABEL_TRIM)
+        # the label as printed (traditional characters kept), at the same place in the printed text
+        at = text.rfind(label, between_start, m.start()) if label else -1
+        printed_label = printed_text[at : at + len(label)] if at >= 0 else label
         unit = m.group("unit").replace("％", "%")
         stage = _stage(normalise_label(label)) if label else None
         if stage and normalise_label(label) == stage:
@@ -167,8 +211,11 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
             base = _strip_stage(previous.label, previous.stage) if previous is not None else ""
             # …but not when the item before is itself only a stage phrase (年中执行调减…，实际支出…)
             if base and "。" not in between and base != previous.label and _stage(normalise_label(base)) is None:
-                label = base
+                printed_label = base
+        if parent_for_parts is not None and unit != "%" and _ends_parts(label):
+            parent_for_parts = None
         parent = parent_for_parts
+        money_before = any(not a.is_share and not a.per_unit for a in found)
         if unit == "%" and parent is None:
             # a share printed after a money amount is a share of it (共需1300万元，上级补助40%…)
             money = [i for i, a in enumerate(found) if not a.is_share and a.parent is None]
@@ -179,19 +226,25 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
         clause = _CLAUSE_SPLIT.split(text[: m.start()])[-1]
         after = text[m.end() : m.end() + 1]
         per_unit = after in ("/", "／") or (unit in ("元", "千元") and bool(_PER_UNIT.search(clause)))
+        printed_unit = printed_text[m.start("unit") : m.end("unit")].replace("％", "%")
+        text_start = label_start
+        while text_start < m.start() and text[text_start] in _LABEL_TRIM:
+            text_start += 1
         found.append(
             SentenceAmount(
-                label=label,
-                printed=m.group(0),
+                label=printed_label,
+                printed=printed_slice(sentence, spans, m.start(), m.end()),
                 value=value,
-                unit=unit,
+                unit=printed_unit,
                 is_share=unit == "%",
                 parent=parent,
                 start=m.start(),
-                text=text[label_start : m.end()].strip(_LABEL_TRIM.replace("%", "")),
+                text=printed_slice(sentence, spans, text_start, m.end()),
                 stage=stage,
                 year=own_years[-1] if own_years else (year_before[-1] if year_before else None),
                 per_unit=per_unit,
+                target=bool(_COMPARATOR.search(text[: m.start()])),
+                money_before=money_before,
             )
         )
         cursor = m.end()
