@@ -20,6 +20,13 @@ INSTALL_HINT = (
 )
 
 
+class ConverterUnavailable(ReadError):
+    """The converter is missing or did not finish: the environment's fault, not the document's. Ingest
+    does not keep it as the document's outcome, so the file is tried again on the next run."""
+
+    transient = True
+
+
 def soffice() -> str | None:
     return os.environ.get("JIXIAO_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -28,7 +35,7 @@ def convert(data: bytes, suffix: str, target: str) -> bytes:
     """``data`` (a file with ``suffix``) converted to ``target`` (docx or xlsx); the converted bytes."""
     exe = soffice()
     if not exe:
-        raise ReadError(INSTALL_HINT)
+        raise ConverterUnavailable(INSTALL_HINT)
     with tempfile.TemporaryDirectory(prefix="jixiao-soffice-") as tmp:
         src = Path(tmp) / f"input{suffix.lower()}"
         src.write_bytes(data)
@@ -46,7 +53,7 @@ def convert(data: bytes, suffix: str, target: str) -> bytes:
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired:
-            raise ReadError(f"LibreOffice conversion timed out after {TIMEOUT_S}s") from None
+            raise ConverterUnavailable(f"LibreOffice conversion timed out after {TIMEOUT_S}s") from None
         out = Path(tmp) / "out" / f"input.{target}"
         if proc.returncode != 0 or not out.exists():
             detail = (proc.stderr or proc.stdout or "no output").strip().splitlines()
