@@ -127,15 +127,19 @@ def discover(source: Path) -> list[Path]:
 
 def safe_name(name: str) -> str:
     """A file name as printable text whatever its bytes: UTF-8, else GB18030 (names written by Chinese
-    Windows), else the undecodable bytes as \\xNN escapes. Python hands undecodable names over as lone
-    surrogates (surrogateescape), which neither DuckDB nor a terminal accepts."""
+    Windows), else the reading with fewer undecodable bytes, each written as %XX. Python hands undecodable
+    names over as lone surrogates (surrogateescape), which neither DuckDB nor a terminal accepts; %XX keeps
+    the name unique and has no backslash (a path separator to the models) or markup in it."""
     raw = os.fsencode(name)
+    readings = []
     for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", "backslashreplace")
+        text = raw.decode(encoding, "surrogateescape")
+        bad = sum(0xDC80 <= ord(ch) <= 0xDCFF for ch in text)
+        if not bad:
+            return text
+        readings.append((bad, text))
+    text = min(readings, key=lambda r: r[0])[1]
+    return "".join(f"%{ord(ch) - 0xDC00:02X}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch for ch in text)
 
 
 def outside_reason(path: Path, root: Path) -> str | None:

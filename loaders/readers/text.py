@@ -21,7 +21,8 @@ from loaders.errors import ReadError
 from loaders.model import Block, Cell, Line, ReadDocument
 from loaders.vocabulary import load_vocabulary
 
-_RULE = re.compile(r"^[\s|:]*(-{3,}|={3,})[\s\-|:=]*$")
+# exactly three: "-{3,}" followed by a class that also takes "-" backtracked quadratically on a long rule
+_RULE = re.compile(r"^[\s|:]*(?:-{3}|={3})[\s\-|:=]*$")
 # A short line after a blank inside a table is a cell broken by an empty paragraph (年度预 / 算申请).
 _MAX_BROKEN_CELL_FRAGMENT = 12
 _SPACED_GAP = re.compile(r"(?: {2,}|\u3000+)")
@@ -107,6 +108,10 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
         return lines[cells[0].line - 1].page
 
     kinds = [_kind(line.text) for line in lines]
+    # the kind of the next non-blank line after each line, in one backward pass (a search per line was quadratic)
+    next_kinds: list[str | None] = [None] * len(kinds)
+    for j in range(len(kinds) - 2, -1, -1):
+        next_kinds[j] = kinds[j + 1] if kinds[j + 1] != "blank" else next_kinds[j + 1]
     for i, line in enumerate(lines):
         raw = line.text.rstrip("\r\n")
         kind = kinds[i]
@@ -126,7 +131,7 @@ def lines_to_blocks(lines: list[Line]) -> list[Block]:
                 blocks.append(Block("row", line.no, line.no, cells=cells, page=line.page))
                 continue
             previous = blocks[-1] if blocks else None
-            nxt = next((k for k in kinds[i + 1 :] if k != "blank"), None)
+            nxt = next_kinds[i]
             if (
                 previous is not None
                 and previous.kind == "row"
