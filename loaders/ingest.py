@@ -237,8 +237,9 @@ def _failure(meta: FileMeta, reason: str) -> tuple[FileMeta, dict[str, list[dict
 # --- the worker processes ----------------------------------------------------------------------------
 
 
-class TimeLimit(Exception):
-    """Raised in a worker when a document's parsing passes its time limit (between Python bytecodes)."""
+class TimeLimit(BaseException):
+    """Raised in a worker when a document's parsing passes its time limit (between Python bytecodes). Not
+    an Exception, so a reader's "anything went wrong: corrupt file" handler does not swallow it."""
 
 
 _STATE_DIR: Path | None = None
@@ -274,9 +275,14 @@ def _parse_in_worker(key: int, path: Path, root: Path, expected: FileMeta, secon
     state = _STATE_DIR / str(os.getpid()) if _STATE_DIR else None
     if state:
         state.write_text(f"{key} {time.time()}")
+    crash_on = os.environ.get("JIXIAO_TEST_CRASH_ON")  # test hook: a file that kills its worker
+    if crash_on and crash_on in path.name:
+        os.kill(os.getpid(), signal.SIGSEGV)
     signal.alarm(seconds)  # a Python-level loop stops here; the parent kills one stuck in C code
     try:
         return parse_file(path, root, expected)
+    except TimeLimit as exc:  # raised outside the reader (reading the file, landing rows)
+        return _failure(expected, str(exc))
     finally:
         signal.alarm(0)
         if state:
@@ -389,6 +395,8 @@ def parse_many(
                 pending = again
                 killed.clear()
                 continue
+            except Exception as exc:  # the result could not come back (e.g. it does not pickle)
+                result = _failure(meta, f"parser process error: {type(exc).__name__}: {str(exc)[:120]}")
             submit_next()
             yield result
     except BaseException:

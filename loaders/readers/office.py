@@ -7,6 +7,7 @@ parallel worker processes never share a lock. Missing soffice is a one-line fail
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -25,6 +26,14 @@ class ConverterUnavailable(ReadError):
     does not keep it as the document's outcome, so the file is tried again on the next run."""
 
     transient = True
+
+
+def _own_memory_limit() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """LibreOffice is not bound by the parser worker's address-space limit (its own start-up maps more);
+    its time is bounded by TIMEOUT_S."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 def soffice() -> str | None:
@@ -51,7 +60,7 @@ def convert(data: bytes, suffix: str, target: str) -> bytes:
             str(src),
         ]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S)
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, preexec_fn=_own_memory_limit)
         except subprocess.TimeoutExpired:
             raise ConverterUnavailable(f"LibreOffice conversion timed out after {TIMEOUT_S}s") from None
         out = Path(tmp) / "out" / f"input.{target}"
