@@ -456,18 +456,20 @@ def ingest(
     # pass 2: parse in workers, land in input order through this one writer
     parsed: dict[str, FileOutcome] = {}
     replaced: dict[str, FileMeta | None] = {}  # relative path → the content it held when it was parsed
-    for n, (meta, rows, outcome) in enumerate(parse_many(todo, root, workers), start=1):
-        if outcome.status == "vanished":
-            result.vanished.append(outcome.path)
-            replaced[outcome.path] = None
-            continue
-        replaced[outcome.path] = meta  # the file may have changed since it was hashed: this is its content
-        land(con, meta, rows, outcome)
-        parsed[outcome.document_id] = outcome
-        if progress:
-            progress(outcome.path)
-        if n == 1:
-            pause_for_tests("ingest", f"(landed {outcome.path})")
+    # closing(): an exception here (SIGTERM, Ctrl-C) closes the generator at once, which ends the workers
+    with contextlib.closing(parse_many(todo, root, workers)) as results:
+        for n, (meta, rows, outcome) in enumerate(results, start=1):
+            if outcome.status == "vanished":
+                result.vanished.append(outcome.path)
+                replaced[outcome.path] = None
+                continue
+            replaced[outcome.path] = meta  # the file may have changed since it was hashed: this is its content
+            land(con, meta, rows, outcome)
+            parsed[outcome.document_id] = outcome
+            if progress:
+                progress(outcome.path)
+            if n == 1:
+                pause_for_tests("ingest", f"(landed {outcome.path})")
     for doc, (rows, outcome) in unread.items():
         write_document(con, rows)
         parsed.setdefault(doc, outcome)

@@ -22,7 +22,7 @@ def pdf_doubling_xobjects(depth: int = 40) -> bytes:
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     content = b"BT /F1 12 Tf 72 720 Td (start) Tj ET /X0 Do"
     objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
-    for level, num in enumerate(forms):
+    for level in range(len(forms)):
         if level < depth:
             body = b"q 1 0 0 1 0 1 cm /X Do Q q 1 0 0 1 1 0 cm /X Do Q"
             resources = b"<< /XObject << /X %d 0 R >> /Font << /F1 4 0 R >> >>" % forms[level + 1]

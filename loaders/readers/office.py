@@ -43,7 +43,7 @@ def soffice() -> str | None:
 def convert(data: bytes, suffix: str, target: str) -> bytes:
     """``data`` (a file with ``suffix``) converted to ``target`` (docx or xlsx); the converted bytes."""
     exe = soffice()
-    if not exe:
+    if not exe or not shutil.which(exe):
         raise ConverterUnavailable(INSTALL_HINT)
     with tempfile.TemporaryDirectory(prefix="jixiao-soffice-") as tmp:
         src = Path(tmp) / f"input{suffix.lower()}"
