@@ -1,8 +1,10 @@
 """The landing checkpoint: Great Expectations validates the landing tables between ingest and `dbt build`.
 
-Required fields present, form kinds known, amounts non-negative and below a plausible ceiling, years in
-range, every fact row pointing at a line of its document. A failed expectation stops the pipeline before
-dbt, naming the document. The results are written as Data Docs (HTML) to a known folder.
+Required fields present, form kinds known, amounts and shares below an absurd magnitude (either sign:
+调减 and 结余 are printed negative), years in range, every fact row pointing at a line of its document.
+A failed expectation names its documents: the pipeline quarantines them (status failed, the expectation
+as the reason) and builds the rest. Only a failure that names no document stops the run. The results
+are written as Data Docs (HTML) to a known folder.
 
 GX reads the tables through its pandas datasource, fed from DuckDB: its SQL datasource over duckdb-engine
 fails on every expectation. The context is ephemeral (nothing to keep between runs but the Data Docs).
@@ -24,10 +26,11 @@ log = logging.getLogger(__name__)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 FORM_KINDS_CSV = PROJECT_DIR / "seeds" / "form_kinds.csv"
-# 1000 亿元 in 万元: more than any single budget line a county, city or province prints
+# 1000 亿元 in 万元: more than any single budget line a county, city or province prints. A bound on the
+# magnitude only: adjustments (调减) and balances (结余) are printed negative in real documents.
 AMOUNT_CEILING_WAN = 10_000_000
 YEARS = (2000, 2100)
-# a share or rate in percent (构成 60%, 执行率 99.11%, 增长 100%); a growth rate may exceed 100
+# a share or rate in percent (构成 60%, 执行率 99.11%, 增长 100%); a growth rate may exceed 100 or be negative
 SHARE_CEILING = 1000
 
 
@@ -44,11 +47,17 @@ class Failure:
     column: str | None
     documents: list[str]
     examples: list
+    document_ids: list[str] = field(default_factory=list)  # empty: the failure names no document
 
     def line(self) -> str:
         docs = ", ".join(self.documents[:3]) + (" …" if len(self.documents) > 3 else "")
         where = f"{self.table}.{self.column}" if self.column else self.table
         return f"{docs or 'unknown document'}: {where} fails {self.expectation} (e.g. {self.examples[:3]})"
+
+    def reason(self) -> str:
+        """The one-line reason a quarantined document gets."""
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        return f"landing checkpoint: {where} fails {self.expectation} (e.g. {self.examples[:3]})"
 
 
 @dataclass
@@ -60,6 +69,19 @@ class CheckpointResult:
 
     def message(self) -> str:
         return "; ".join(f.line() for f in self.failures)
+
+    def quarantine(self) -> dict[str, str]:
+        """document_id → reason (its first failed expectation) for the failures that name documents."""
+        out: dict[str, str] = {}
+        for f in self.failures:
+            for doc in f.document_ids:
+                out.setdefault(doc, f.reason())
+        return out
+
+    @property
+    def unattributed(self) -> list[Failure]:
+        """Failures that name no document: only these stop the run."""
+        return [f for f in self.failures if not f.document_ids]
 
 
 def _known_form_kinds() -> list[str]:
@@ -84,10 +106,18 @@ def _frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
         "documents": con.execute("select * exclude (form_kinds) from landing.documents").df(),
         "forms": con.execute("select * from landing.forms").df(),
         "form_fields": with_line("form_fields", "line_no"),
-        "amounts": with_line("amounts", "line_no").astype({"value_wan": "float64", "share_pct": "float64"}),
+        "amounts": _magnitudes(with_line("amounts", "line_no")),
         "indicators": with_line("indicators", "line_start"),
         "parse_issues": con.execute("select * from landing.parse_issues").df(),
     }
+
+
+def _magnitudes(amounts: pd.DataFrame) -> pd.DataFrame:
+    """Amounts with the magnitudes the bounds check (a sign is a fact of the document, not an error)."""
+    amounts = amounts.astype({"value_wan": "float64", "share_pct": "float64"})
+    amounts["abs_value_wan"] = amounts["value_wan"].abs()
+    amounts["abs_share_pct"] = amounts["share_pct"].abs()
+    return amounts
 
 
 def _suites(gxe) -> dict[str, list]:
@@ -114,8 +144,8 @@ def _suites(gxe) -> dict[str, list]:
         "amounts": [
             *not_null("amount_id", "form_id", "document_id", "text_printed", "line_no"),
             gxe.ExpectColumnValuesToBeUnique(column="amount_id"),
-            gxe.ExpectColumnValuesToBeBetween(column="value_wan", min_value=0, max_value=AMOUNT_CEILING_WAN),
-            gxe.ExpectColumnValuesToBeBetween(column="share_pct", min_value=0, max_value=SHARE_CEILING),
+            gxe.ExpectColumnValuesToBeBetween(column="abs_value_wan", min_value=None, max_value=AMOUNT_CEILING_WAN),
+            gxe.ExpectColumnValuesToBeBetween(column="abs_share_pct", min_value=None, max_value=SHARE_CEILING),
             gxe.ExpectColumnValuesToBeBetween(column="year", min_value=YEARS[0], max_value=YEARS[1]),
             on_a_line(),
         ],
@@ -180,9 +210,13 @@ def validate_landing(
                     continue
                 result.success = False
                 index = r.result.get("unexpected_index_list") or []
-                docs = sorted({names.get(i.get("document_id"), str(i.get("document_id"))) for i in index})
+                ids = sorted({i.get("document_id") for i in index})
+                docs = sorted({names.get(d, str(d)) for d in ids})
                 column = r.expectation_config.kwargs.get("column")
-                examples = [i.get(column) for i in index] if column else []
-                result.failures.append(Failure(table, r.expectation_config.type, column, docs, examples))
+                # numpy scalars print as np.float64(…): keep plain values for a readable reason
+                examples = [getattr(v, "item", lambda v=v: v)() for v in (i.get(column) for i in index)] if column else []
+                # a row without a known document cannot be quarantined: the failure then stops the run
+                named = [] if any(not isinstance(d, str) or d not in names for d in ids) else ids
+                result.failures.append(Failure(table, r.expectation_config.type, column, docs, examples, named))
     log.info("landing checkpoint: %d expectations, %d failed", result.evaluated, len(result.failures))
     return result

@@ -6,13 +6,17 @@ are partial or failed; any other non-zero status means nothing was published.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
+import sys
 from pathlib import Path
 
 import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -30,14 +34,51 @@ WarehouseOpt = typer.Option(
 )
 
 
+def _from_env(value: Path | None, name: str, default: Path) -> Path:
+    """The option, else the variable, else the default — only when the variable is absent: a variable set
+    but empty (an unset shell variable in a cron line) is an error, never a silent fall-back to the default."""
+    if value is not None:
+        if not str(value).strip():
+            _fail(f"the path given for {name.lower().removeprefix('jixiao_')} is empty")
+        return value.expanduser().resolve()
+    env = os.environ.get(name)
+    if env is None:
+        return default.resolve()
+    if not env.strip():
+        _fail(f"{name} is set but empty; unset it to use the default ({default}) or give a path")
+    return Path(env).expanduser().resolve()
+
+
 def _documents(value: Path | None) -> Path:
-    env = os.environ.get("JIXIAO_DOCUMENTS")
-    return (value or (Path(env).expanduser() if env else pipeline.DEFAULT_DOCUMENTS)).resolve()
+    return _from_env(value, "JIXIAO_DOCUMENTS", pipeline.DEFAULT_DOCUMENTS)
 
 
 def _warehouse(value: Path | None) -> Path:
-    env = os.environ.get("JIXIAO_WAREHOUSE")
-    return (value or (Path(env).expanduser() if env else pipeline.DEFAULT_WAREHOUSE)).resolve()
+    return _from_env(value, "JIXIAO_WAREHOUSE", pipeline.DEFAULT_WAREHOUSE)
+
+
+def _workers(value: int | None) -> int | None:
+    """--workers, else JIXIAO_WORKERS as a whole number ≥ 0, else None (the default)."""
+    if value is None:
+        env = os.environ.get("JIXIAO_WORKERS")
+        if env is None:
+            return None
+        try:
+            value = int(env.strip())
+        except ValueError:
+            _fail(f"JIXIAO_WORKERS must be a whole number of parser processes, not {env!r}")
+    if value < 0:
+        _fail(f"the number of parser processes cannot be negative ({value})")
+    return value
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (cron, systemd): unwinds like Ctrl-C, so the worker processes are ended and the run is
+    recorded as interrupted."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated(f"terminated by signal {signum}")
 
 
 def _progress(total: int):
@@ -50,7 +91,7 @@ def _progress(total: int):
         transient=True,
     )
     task = progress.add_task("reading", total=total, file="")
-    return progress, (lambda path: progress.update(task, advance=1, file=path))
+    return progress, (lambda path: progress.update(task, advance=1, file=escape(path)))
 
 
 def _print_ingest(result: IngestResult) -> None:
@@ -61,9 +102,15 @@ def _print_ingest(result: IngestResult) -> None:
     # one line per file, never wrapped, so a log or a grep shows the file with its whole reason
     for o in result.outcomes:
         if o.status in ("partial", "failed", "duplicate"):
-            console.print(f"  [yellow]{o.status}[/] {o.path}: {o.reason}", soft_wrap=True, highlight=False)
+            # names and reasons are printed literally: a file called [/] or a pdfminer message with [/'X']
+            # must not be read as rich markup
+            console.print(f"  [yellow]{o.status}[/] {escape(o.path)}: {escape(str(o.reason))}", soft_wrap=True, highlight=False)
+    for path in result.vanished:
+        console.print(f"  [yellow]vanished[/] {escape(path)}: deleted while the run was reading it", soft_wrap=True)
     for path in result.removed:
-        console.print(f"  [dim]removed[/] {path}: no longer in the documents folder (kept in landing as history)")
+        console.print(
+            f"  [dim]removed[/] {escape(path)}: no longer in the documents folder (kept in landing as history)", soft_wrap=True
+        )
 
 
 def _print_record(record: ops.RunRecord) -> None:
@@ -93,12 +140,17 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    console.print(f"[red]error:[/] {message} — nothing was published")
+    console.print(f"[red]error:[/] {escape(message)} — nothing was published", soft_wrap=True, highlight=False)
     raise typer.Exit(code)
 
 
 FullRefreshOpt = typer.Option(False, "--full-refresh", help="Rebuild the incremental dbt models whole.")
 WorkersOpt = typer.Option(None, "--workers", help="Parser processes. Env: JIXIAO_WORKERS. Default: 2.")
+AllowShrinkOpt = typer.Option(
+    False,
+    "--allow-shrink",
+    help=f"Publish even when over {pipeline.MAX_SHRINK:.0%} of yesterday's documents are gone from the folder.",
+)
 
 
 @app.command()
@@ -107,15 +159,17 @@ def run(
     warehouse: Path | None = WarehouseOpt,
     full_refresh: bool = FullRefreshOpt,
     workers: int | None = WorkersOpt,
+    allow_shrink: bool = AllowShrinkOpt,
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """The whole job: ingest → landing checkpoint → dbt build → publish (the nightly command)."""
     _setup_logging(verbose)
-    docs, target = _documents(documents), _warehouse(warehouse)
+    docs, target, workers = _documents(documents), _warehouse(warehouse), _workers(workers)
     try:
         total = len(discover(docs))
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, NotADirectoryError) as exc:
         _fail(str(exc))
+    signal.signal(signal.SIGTERM, _on_sigterm)
     progress, advance = _progress(total)
     try:
         with progress:
@@ -126,15 +180,25 @@ def run(
                 step=lambda s: console.print(f"[dim]{s}…[/]"),
                 full_refresh=full_refresh,
                 workers=workers,
+                allow_shrink=allow_shrink,
             )
     except pipeline.PipelineError as exc:
         _fail(f"{exc}; {target} is unchanged", 1)
     except (OSError, duckdb.Error) as exc:
         _fail(f"{type(exc).__name__}: {exc}; {target} is unchanged", 1)
-    _print_ingest(summary.ingest)
-    _print_marts(summary.mart_rows)
-    _print_record(summary.record)
-    console.print(f"published: {summary.published}")
+    except KeyboardInterrupt as exc:
+        _fail(f"interrupted ({exc or 'Ctrl-C'}); {target} is unchanged", 143 if isinstance(exc, Terminated) else 130)
+    # The warehouse is published: whatever printing does now, the exit status must say so.
+    try:
+        _print_ingest(summary.ingest)
+        _print_marts(summary.mart_rows)
+        _print_record(summary.record)
+        for note in summary.notes:
+            console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True, highlight=False)
+        console.print(f"published: {escape(str(summary.published))}", highlight=False)
+    except Exception as exc:  # noqa: BLE001 - a printing failure must not turn a publish into a failure
+        with contextlib.suppress(Exception):
+            print(f"published: {summary.published} (summary not printed: {type(exc).__name__})", file=sys.stderr)
     raise typer.Exit(summary.exit_code)
 
 
@@ -148,11 +212,11 @@ def ingest_cmd(
     """Load new or changed documents into the landing tables of the warehouse file, in place, without
     building the models (for development: the nightly `run` never writes the published file)."""
     _setup_logging(verbose)
-    docs, target = _documents(documents), _warehouse(warehouse)
+    docs, target, workers = _documents(documents), _warehouse(warehouse), _workers(workers)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         total = len(discover(docs))
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, NotADirectoryError) as exc:
         _fail(str(exc))
     progress, advance = _progress(total)
     try:

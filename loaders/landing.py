@@ -262,7 +262,10 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
     return out
 
 
-def failed_rows(meta: FileMeta, reason: str, loaded_at: dt.datetime) -> dict[str, list[dict]]:
+def failed_rows(meta: FileMeta, reason: str, loaded_at: dt.datetime, transient: bool = False) -> dict[str, list[dict]]:
+    """The one row of a document that failed. A failure caused by the environment (``transient``: a crashed
+    worker, a time limit, a missing converter) gets no parser version, so the next run parses it again;
+    only a document's own content fails it for good."""
     out: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
     out["documents"].append(
         dict(
@@ -277,7 +280,7 @@ def failed_rows(meta: FileMeta, reason: str, loaded_at: dt.datetime) -> dict[str
             error_text=reason,
             line_count=0,
             page_count=None,
-            parser_version=parser_version(),
+            parser_version=None if transient else parser_version(),
             loaded_at=loaded_at,
         )
     )
@@ -295,6 +298,26 @@ def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]]) 
             if table_rows:
                 arrow = _table(table, table_rows)  # noqa: F841 - read by DuckDB's replacement scan
                 con.execute(f"insert into landing.{table} select * from arrow")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def quarantine(con: duckdb.DuckDBPyConnection, reasons: dict[str, str]) -> None:
+    """Set documents failed with a one-line reason (a failed landing expectation): staging then leaves
+    their rows out, and their rows stay in landing for inspection. One transaction for all of them."""
+    if not reasons:
+        return
+    con.execute("begin transaction")
+    try:
+        for doc, reason in reasons.items():
+            con.execute("update landing.documents set status = 'failed', error_text = ? where document_id = ?", [reason, doc])
+            con.execute(
+                "update landing.document_versions set file_status = 'failed', reason = ? "
+                "where document_id = ? and file_status <> 'duplicate'",
+                [reason, doc],
+            )
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -31,7 +31,7 @@ import duckdb
 from loaders import ops
 from loaders.checkpoint import data_docs_dir, validate_landing
 from loaders.ingest import IngestResult, ingest
-from loaders.landing import parser_version
+from loaders.landing import parser_version, quarantine
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,9 @@ MARTS = [
 ]
 # what the dbt models are built from: a change here invalidates the incremental models
 DBT_INPUTS = ["models", "macros", "seeds", "dbt_project.yml"]
+# the shrink guard: a night that lost more than this share of the previously current documents is not
+# published without --allow-shrink (an unmounted share or an emptied folder must not empty the warehouse)
+MAX_SHRINK = 0.5
 
 
 class PipelineError(Exception):
@@ -65,6 +68,7 @@ class RunSummary:
     mart_rows: dict[str, int] = field(default_factory=dict)
     published: Path | None = None
     record: ops.RunRecord | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -103,10 +107,12 @@ def run_lock(warehouse: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def prepare_working_copy(work: Path, warehouse: Path) -> bool:
-    """Start the working file from the published warehouse (True) or empty when there is none usable."""
+def prepare_working_copy(work: Path, warehouse: Path) -> tuple[bool, str | None]:
+    """Start the working file from the published warehouse: (True, None), or (False, None) when there is
+    none, or (False, note) when the published file cannot be read: the history is lost, the warehouse is
+    rebuilt from the documents, and the damaged file is kept beside it for whoever wants to look."""
     if not warehouse.exists():
-        return False
+        return False, None
     shutil.copyfile(warehouse, work)  # a plain read: readers holding the published file do not matter
     try:
         con = duckdb.connect(str(work))
@@ -114,27 +120,105 @@ def prepare_working_copy(work: Path, warehouse: Path) -> bool:
             con.execute("select count(*) from landing.documents").fetchone()
         finally:
             con.close()
-        return True
+        return True, None
     except duckdb.Error as exc:
-        log.warning("published warehouse %s is not usable (%s); building from scratch", warehouse, exc)
         for path in (work, work.with_name(work.name + ".wal")):
             path.unlink(missing_ok=True)
-        return False
+        kept = warehouse.with_name(f"{warehouse.name}.damaged-{work.name.rsplit('-', 2)[-2]}")
+        with contextlib.suppress(OSError):
+            shutil.copyfile(warehouse, kept)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        note = (
+            f"the published warehouse could not be read ({first[:160]}): its landing history is lost; "
+            f"rebuilt from the documents (the damaged file is kept as {kept.name})"
+        )
+        log.warning("%s", note)
+        return False, note
 
 
-def publish(work: Path, warehouse: Path) -> None:
-    """fsync the finished file, rename it onto the published path, fsync the folder: atomic and durable."""
-    wal = work.with_name(work.name + ".wal")
-    if wal.exists():  # every writer has closed, so DuckDB has checkpointed; a WAL left means it has not
-        raise PipelineError(f"working file {work.name} still has a write-ahead log; not publishing")
-    with work.open("rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(work, warehouse)
-    dir_fd = os.open(warehouse.parent, os.O_RDONLY)
+def _fsync_dir(folder: Path) -> None:
+    dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def verify_readable(path: Path) -> None:
+    """Open ``path`` read-only as a BI tool would and read from it; raise duckdb.Error when it cannot."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con.execute("select count(*) from landing.documents").fetchone()
+    finally:
+        con.close()
+
+
+def move_foreign_wal(warehouse: Path) -> str | None:
+    """A write-ahead log beside the published file belongs to a client that opened yesterday's warehouse
+    read-write; DuckDB would replay it onto the new file and fail to open it. Move it aside; say where."""
+    foreign = warehouse.with_name(warehouse.name + ".wal")
+    if not foreign.exists():
+        return None
+    aside = warehouse.with_name(f"{warehouse.name}.wal.moved-{dt.datetime.now():%Y%m%dT%H%M%S}")
+    os.replace(foreign, aside)
+    note = f"a write-ahead log left beside the warehouse by a read-write client was moved aside to {aside.name}"
+    log.warning("%s", note)
+    return note
+
+
+def publish(work: Path, warehouse: Path) -> None:
+    """fsync the finished file, rename it onto the published path, fsync the folder: atomic and durable.
+
+    A foreign write-ahead log beside the published path refuses the publish (``move_foreign_wal`` moves
+    it first). The published file is opened read-only once; when that fails the previous file is put back
+    and nothing is published."""
+    wal = work.with_name(work.name + ".wal")
+    if wal.exists():  # every writer has closed, so DuckDB has checkpointed; a WAL left means it has not
+        raise PipelineError(f"working file {work.name} still has a write-ahead log; not publishing")
+    if warehouse.with_name(warehouse.name + ".wal").exists():
+        raise PipelineError(f"{warehouse.name}.wal appeared beside the warehouse (a read-write client?); not publishing")
+    verify_readable(work)
+    with work.open("rb+") as fh:
+        os.fsync(fh.fileno())
+    previous = work.with_name(work.name + ".previous")  # a hard link: yesterday's file, if the check fails
+    if warehouse.exists():
+        previous.unlink(missing_ok=True)
+        os.link(warehouse, previous)
+    os.replace(work, warehouse)
+    _fsync_dir(warehouse.parent)
+    try:
+        verify_readable(warehouse)
+    except duckdb.Error as exc:
+        if previous.exists():
+            os.replace(previous, warehouse)
+            _fsync_dir(warehouse.parent)
+        raise PipelineError(f"the published file could not be opened read-only, previous file restored: {exc}") from exc
+    finally:
+        previous.unlink(missing_ok=True)
+
+
+def current_document_count(db_path: Path) -> int:
+    """Paths whose content was current (present, not a duplicate) in the warehouse before this night."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(
+            "select count(*) from landing.document_versions where superseded_by is null and removed_at is null"
+        ).fetchone()[0]
+    except duckdb.CatalogException:
+        return 0
+    finally:
+        con.close()
+
+
+def check_shrink(result: IngestResult, before: int, allow_shrink: bool) -> None:
+    """Refuse a night that lost more than MAX_SHRINK of the documents current before it (unless allowed)."""
+    lost = len(result.removed)
+    if allow_shrink or before == 0 or lost <= MAX_SHRINK * before:
+        return
+    raise PipelineError(
+        f"the documents folder lost {lost} of its {before} documents (over {MAX_SHRINK:.0%}); not publishing — "
+        "is the folder mounted? Run with --allow-shrink if the documents were really removed"
+    )
 
 
 # --- steps ---------------------------------------------------------------------------------------------
@@ -242,22 +326,40 @@ def do_ingest(
         con.close()
 
 
-def checkpoint(db_path: Path) -> None:
-    """The landing checkpoint between ingest and ``dbt build``: raise PipelineError to stop the run.
+def checkpoint(db_path: Path) -> dict[str, str]:
+    """The landing checkpoint between ingest and ``dbt build``: the documents to quarantine (document_id →
+    the failed expectation), or PipelineError when a failure names no document.
 
     Great Expectations on the landing tables of the working file; Data Docs go beside the warehouse (the
     working file lives there) or to JIXIAO_DATA_DOCS."""
-    check_landing(db_path, data_docs_dir(db_path))
+    return check_landing(db_path, data_docs_dir(db_path))
 
 
-def check_landing(db_path: Path, docs_dir: Path) -> None:
-    """Validate the landing tables of ``db_path``; a failed expectation raises PipelineError naming the document."""
+def check_landing(db_path: Path, docs_dir: Path) -> dict[str, str]:
+    """Validate the landing tables of ``db_path``; return the documents that failed an expectation (with
+    the expectation as their reason). A failed expectation that names no document raises PipelineError."""
     try:
         checked = validate_landing(db_path, docs_dir)
     except Exception as exc:  # GX itself failing must stop the run as clearly as a failed expectation
         raise PipelineError(f"landing checkpoint could not run: {type(exc).__name__}: {exc}") from exc
-    if not checked.success:
-        raise PipelineError(f"landing checkpoint failed (Data Docs: {checked.data_docs}): {checked.message()}")
+    if checked.unattributed:
+        message = "; ".join(f.line() for f in checked.unattributed)
+        raise PipelineError(f"landing checkpoint failed (Data Docs: {checked.data_docs}): {message}")
+    return checked.quarantine()
+
+
+def apply_quarantine(db_path: Path, result: IngestResult, reasons: dict[str, str]) -> None:
+    """Set the documents the checkpoint named failed, in landing and in this run's outcomes."""
+    if not reasons:
+        return
+    con = duckdb.connect(str(db_path))
+    try:
+        quarantine(con, reasons)
+    finally:
+        con.close()
+    for outcome in result.outcomes:
+        if outcome.document_id in reasons and outcome.status != "duplicate":
+            outcome.status, outcome.reason = "failed", reasons[outcome.document_id]
 
 
 def needs_full_refresh(db_path: Path) -> bool:
@@ -273,7 +375,9 @@ def needs_full_refresh(db_path: Path) -> bool:
     return last.get("dbt_fingerprint") != dbt_fingerprint() or last.get("parser_version") != parser_version()
 
 
-def finish_record(record: ops.RunRecord, result: IngestResult, work: Path, warehouse: Path) -> dict[str, int]:
+def finish_record(
+    record: ops.RunRecord, result: IngestResult, work: Path, warehouse: Path, notes: list[str] | None = None
+) -> dict[str, int]:
     """Fill the run's row, write it (and the failed runs waiting in the journal) into the working file."""
     mart_rows = count_marts(work)
     record.files_seen = len(result.outcomes)
@@ -289,6 +393,8 @@ def finish_record(record: ops.RunRecord, result: IngestResult, work: Path, wareh
     record.exit_code = 3 if result.problems else 0
     record.outcome = ops.PUBLISHED_OUTCOMES[1] if result.problems else ops.PUBLISHED_OUTCOMES[0]
     record.message = f"{len(result.problems)} document(s) partial or failed" if result.problems else None
+    if notes:
+        record.message = "; ".join([*([record.message] if record.message else []), *notes])
     con = duckdb.connect(str(work))
     try:
         checks = count_checks(con)
@@ -311,6 +417,7 @@ def run(
     target: str = "prod",
     full_refresh: bool = False,
     workers: int | None = None,
+    allow_shrink: bool = False,
 ) -> RunSummary:
     """Bring the warehouse up to date with ``documents`` in a working copy and publish it at ``warehouse``."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -323,18 +430,26 @@ def run(
         work = working_path(warehouse, record.run_id)
         try:
             step("ingest")
-            carried = prepare_working_copy(work, warehouse)
+            notes: list[str] = []  # what the operator must know although the night published
+            carried, note = prepare_working_copy(work, warehouse)
+            if note:
+                notes.append(note)
+            before = current_document_count(work) if carried else 0
             result = do_ingest(work, documents, progress, run_id=record.run_id, workers=workers)
+            check_shrink(result, before, allow_shrink)
             step("checkpoint")
-            checkpoint(work)
+            apply_quarantine(work, result, checkpoint(work) or {})
             step("dbt build")
             record.is_full_refresh = full_refresh or not carried or needs_full_refresh(work)
             record.dbt_fingerprint, record.parser_version = dbt_fingerprint(), parser_version()
             run_dbt(work, ["build", "--full-refresh"] if record.is_full_refresh else ["build"], target=target)
-            mart_rows = finish_record(record, result, work, warehouse)
+            moved = move_foreign_wal(warehouse)
+            if moved:
+                notes.append(moved)
+            mart_rows = finish_record(record, result, work, warehouse, notes)
             publish(work, warehouse)
             ops.journal_clear(warehouse)  # its runs are in ops.ops_runs of the published file now
-            return RunSummary(result, mart_rows, warehouse, record)
+            return RunSummary(result, mart_rows, warehouse, record, notes)
         except BaseException as exc:
             record.ended_at = dt.datetime.now()
             record.outcome = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"

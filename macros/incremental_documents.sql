@@ -14,6 +14,6 @@
     {%- set current_documents = ref('stg_landing__documents') -%}
     {%- if is_incremental() -%}
     delete from {{ this }}
-    where document_id not in (select document_id from {{ current_documents }})
+    where document_id not in (select document_id from {{ current_documents }} where load_status <> 'failed')
     {%- endif -%}
 {%- endmacro %}

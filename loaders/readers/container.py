@@ -10,6 +10,9 @@ from loaders.errors import ReadError
 # Generous for any real form document, far below what would exhaust memory.
 MAX_UNCOMPRESSED = 300 * 1024 * 1024
 MAX_RATIO = 200
+# One part read into memory (document.xml, a sheet): the 48-form sample's document.xml is under 2 MB.
+# The cap is applied while decompressing, so a member whose header lies about its size cannot pass it.
+MAX_MEMBER = 64 * 1024 * 1024
 
 
 def open_zip(data: bytes) -> zipfile.ZipFile:
@@ -25,9 +28,15 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     return zf
 
 
-def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
+def read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_MEMBER) -> bytes:
     try:
-        return zf.read(name)
+        if zf.getinfo(name).file_size > limit:
+            raise ReadError(f"part too large: {name} declares {zf.getinfo(name).file_size:,} bytes (limit {limit:,})")
+        with zf.open(name) as fh:
+            data = fh.read(limit + 1)  # never more than the limit is decompressed, whatever the header says
+        if len(data) > limit:
+            raise ReadError(f"part too large: {name} holds over {limit:,} bytes")
+        return data
     except KeyError:
         raise ReadError(f"corrupt container: {name} missing") from None
     except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:

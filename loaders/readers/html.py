@@ -40,8 +40,13 @@ _WS = re.compile(r"\s+")
 _BREAK = "\x00"  # a hard break (<br>, end of a block) while source newlines are still plain whitespace
 # A source line break next to a CJK character renders as nothing (CSS Text segment-break rules, and how
 # generators such as LibreOffice wrap their HTML), not as a space.
-_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
-_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r]*\n\s*|[ \t\r]*\n\s*(?=[{_CJK}])")
+_WHITESPACE_RUN = re.compile(r"\s+")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# A table's grid (cells and the positions spans cover) is bounded: rowspan and colspan are clamped as
+# browsers do (HTML: colspan ≤ 1000, rowspan to the end of its table), and a table whose spans still
+# cover more than this many grid cells is refused.
+MAX_COLSPAN = 1000
+MAX_GRID_CELLS = 1_000_000
 
 
 def decode_html(data: bytes) -> str:
@@ -85,8 +90,55 @@ def _text(el, skip_tables: bool = True) -> str:
             parts.append(node.tail)
 
     walk(el)
-    lines = [_WS.sub(" ", _CJK_BREAK.sub("", t)).strip() for t in "".join(parts).split(_BREAK)]
+    lines = [_WS.sub(" ", _join_cjk_breaks(t)).strip() for t in "".join(parts).split(_BREAK)]
     return "\n".join(t for t in lines if t)
+
+
+def _join_cjk_breaks(text: str) -> str:
+    r"""Drop a source line break, with the blanks around it, that touches a CJK character: what the regex
+    ``(?<=[CJK])[ \t\r]*\n\s*|[ \t\r]*\n\s*(?=[CJK])`` removes, computed in one pass over each run of
+    whitespace (the regex itself backtracks quadratically on a long run of spaces)."""
+    if "\n" not in text:
+        return text
+    out: list[str] = []
+    last = 0
+    for m in _WHITESPACE_RUN.finditer(text):
+        run = m.group()
+        if "\n" not in run:
+            continue
+        out.append(text[last : m.start()])
+        out.append(_join_run(run, text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]))
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _join_run(run: str, before: str, after: str) -> str:
+    """One whitespace run holding a newline, between the characters ``before`` and ``after``."""
+    k = len(run)
+    blank_end = [k] * (k + 1)  # first position at or after i that is not a blank (space, tab, CR)
+    for i in range(k - 1, -1, -1):
+        blank_end[i] = blank_end[i + 1] if run[i] in " \t\r" else i
+    last_cjk = run.rfind("\u3000")  # the one whitespace character that is also CJK
+    after_cjk = _is_cjk(after)
+    out: list[str] = []
+    i = 0
+    while i < k:
+        b = blank_end[i]
+        if b < k and run[b] == "\n":
+            if _is_cjk(run[i - 1] if i else before):
+                break  # the rest of the run goes
+            end = k if after_cjk else (last_cjk if last_cjk > b else -1)
+            if end >= 0:
+                i = end
+                continue
+        out.append(run[i])
+        i += 1
+    return "".join(out)
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and ("\u3000" <= ch <= "\u303f" or "\u3400" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
 
 
 def _is_furniture(el) -> bool:
@@ -151,6 +203,7 @@ class _Reader:
         rows = [tr for tr in tbl.iter("tr") if _own_table(tr) is tbl]
         taken: dict[tuple[int, int], int] = {}  # (row, col) covered from above -> colspan of the covering cell
         nested_after: list = []
+        grid = 0  # cells emitted and positions covered: bounded by MAX_GRID_CELLS
         for r, tr in enumerate(rows):
             cells: list[RawCell] = []
             col = 0
@@ -160,8 +213,11 @@ class _Reader:
                 while (r, col) in taken:
                     cells.append(RawCell("", col, 1, taken[(r, col)]))
                     col += taken[(r, col)]
-                rowspan = _span(td.get("rowspan"))
-                colspan = _span(td.get("colspan"))
+                rowspan = min(_span(td.get("rowspan")), len(rows) - r)  # a span past the table ends with it
+                colspan = min(_span(td.get("colspan")), MAX_COLSPAN)
+                grid += rowspan * colspan
+                if grid > MAX_GRID_CELLS:
+                    raise ReadError(f"table too large: its cells and spans cover over {MAX_GRID_CELLS:,} grid cells")
                 text = "".join(_text(td).split("\n"))
                 cells.append(RawCell(text, col, rowspan, colspan))
                 for rr in range(r + 1, r + rowspan):
@@ -188,13 +244,15 @@ def _own_table(el):
 
 def _span(value: str | None) -> int:
     try:
-        return max(1, min(int(str(value).strip()), 1000))
+        return max(1, min(int(str(value).strip()[:9]), 65534))  # HTML's own ceiling for rowspan
     except (TypeError, ValueError):
         return 1
 
 
 def read_html(data: bytes) -> ReadDocument:
-    text = decode_html(data)
+    # lxml refuses a str that carries an XML declaration with an encoding (XHTML pages from government
+    # sites often start with one): the bytes are decoded here, so the declaration has nothing left to say
+    text = _XML_DECLARATION.sub("", decode_html(data), count=1)
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:

@@ -367,6 +367,8 @@ def read_pdf(data: bytes) -> ReadDocument:
         pages = pdf.pages
     except PDFPasswordIncorrect:
         raise ReadError("password-protected PDF") from None
+    except MemoryError:
+        raise  # the worker's memory limit, not a damaged file: ingest says so
     except Exception as exc:  # pdfminer raises many types for a damaged file
         raise ReadError(f"corrupt PDF: {type(exc).__name__}: {str(exc)[:80]}") from None
     text_chars = 0
@@ -377,6 +379,8 @@ def read_pdf(data: bytes) -> ReadDocument:
             items, right = _page_items(page) if text_chars else ([], None)
             read_pages.append((items, right))
             page.flush_cache()
+    except MemoryError:
+        raise
     except Exception as exc:
         raise ReadError(f"corrupt PDF: {type(exc).__name__}: {str(exc)[:80]}") from None
     finally:

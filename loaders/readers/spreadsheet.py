@@ -63,9 +63,15 @@ _REL = re.compile(
 )
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"')
 _ROW_HIDDEN = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"')
-_FORMULA = re.compile(
-    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)', re.S
-)
+# The cell and formula tags of a sheet, found token by token: a cell's formula is the <f> between its
+# <c ...> and its </c>. One pass, linear in the XML (a lazy "anything up to <f" regex was quadratic on a
+# sheet of empty self-closing cells).
+_CELL_TOKEN = re.compile(rb"<(?:\w+:)?([cf])\b([^>]*)>|</(?:\w+:)?c>")
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+# calamine allocates the whole rectangle from A1 to the last cell a sheet declares or uses; a sheet whose
+# rectangle is larger is refused before it is read (a form sheet has a few thousand cells)
+MAX_SHEET_CELLS = 2_000_000
 
 
 def _unescape(b: bytes) -> str:
@@ -97,13 +103,46 @@ def xlsx_extras(data: bytes) -> dict[str, tuple[set[int], dict[tuple[int, int], 
         if not path or path not in names:
             continue
         xml = read_member(zf, path)
+        name = _unescape(m.group(1))
         hidden = {int(r) - 1 for r in _ROW_HIDDEN.findall(xml)}
-        formulas = {
-            (int(f.group(2)) - 1, _col_index(f.group(1))): ("=" + _unescape(f.group(3)) if f.group(3) else "(shared formula)")
-            for f in _FORMULA.finditer(xml)
-        }
-        out[_unescape(m.group(1))] = (hidden, formulas)
+        formulas, rows, cols = _scan_cells(xml)
+        dim = _DIMENSION.search(xml)
+        if dim:
+            last_col, last_row = (dim.group(3), dim.group(4)) if dim.group(3) else (dim.group(1), dim.group(2))
+            rows, cols = max(rows, int(last_row)), max(cols, _col_index(last_col) + 1)
+        if rows * cols > MAX_SHEET_CELLS:
+            raise ReadError(f"sheet {name} too large: it spans {rows:,} rows × {cols:,} columns (over {MAX_SHEET_CELLS:,} cells)")
+        out[name] = (hidden, formulas)
     return out
+
+
+def _scan_cells(xml: bytes) -> tuple[dict[tuple[int, int], str], int, int]:
+    """Formulas by (row, col), 0-based, and the rows and columns the cells reach, in one pass."""
+    formulas: dict[tuple[int, int], str] = {}
+    rows = cols = 0
+    cell: tuple[int, int] | None = None  # the open (not self-closing) cell
+    for m in _CELL_TOKEN.finditer(xml):
+        kind, attrs = m.group(1), m.group(2)
+        if kind == b"c":
+            ref = _REF.search(attrs)
+            cell = None
+            if ref:
+                row, col = int(ref.group(2)) - 1, _col_index(ref.group(1))
+                rows, cols = max(rows, row + 1), max(cols, col + 1)
+                if not attrs.endswith(b"/"):
+                    cell = (row, col)
+        elif kind == b"f":
+            if cell is not None:
+                if attrs.endswith(b"/"):
+                    formulas[cell] = "(shared formula)"
+                else:
+                    end = xml.find(b"<", m.end())
+                    text = xml[m.end() : end if end >= 0 else len(xml)]
+                    formulas[cell] = "=" + _unescape(text) if text else "(shared formula)"
+                cell = None
+        else:
+            cell = None
+    return formulas, rows, cols
 
 
 # ------------------------------------------------------------------ grid → blocks

@@ -4,9 +4,11 @@ amounts as (
     select * from {{ source('landing', 'amounts') }}
 ),
 
--- only the current version of each document: superseded and removed files stay in landing as history
+-- only the current version of each document: superseded and removed files stay in landing as history;
+-- a quarantined document (failed, e.g. by the landing checkpoint) keeps its rows in landing only
 current_documents as (
     select document_id from {{ ref('stg_landing__documents') }}
+    where load_status <> 'failed'
 ),
 
 final as (
