@@ -27,21 +27,23 @@ from loaders.vocabulary import load_vocabulary
 
 # A rule line of dashes or equals signs; written as a plain scan, not a regex with nested repeats,
 # so a very long line of dashes costs one pass.
-_RULE_CHARS = frozenset(" \t|:-=")
+_SPACES = " \t\n\r\f\v"
+_RULE_CHARS = frozenset(_SPACES + "|:-=")
 # A short line after a blank inside a table is a cell broken by an empty paragraph (年度预 / 算申请).
 _MAX_BROKEN_CELL_FRAGMENT = 12
 _TITLE_END = re.compile(r"(绩效目标表|绩效目标|申报表|自评表|汇总表|基础数据表|评价表|目标表|分配表|自评报告)\s*$")
 
 
-def _is_rule(raw: str) -> bool:
-    s = raw.strip()
-    return len(s) >= 3 and set(s) <= _RULE_CHARS and ("---" in s or "===" in s)
+def is_rule(raw: str) -> bool:
+    """``^[\\s|:]*(-{3,}|={3,})[\\s\\-|:=]*$`` as one linear scan."""
+    rest = raw.lstrip(_SPACES + "|:")
+    return rest.startswith(("---", "===")) and all(c in _RULE_CHARS for c in rest)
 
 
 def _kind(raw: str) -> str:
     if not raw.strip(" \u3000\r"):
         return "cell" if raw.startswith("\t") else "blank"
-    if _is_rule(raw):
+    if is_rule(raw):
         return "rule"
     if raw.startswith("\t") and raw.count("\t") == 1:
         return "cell"

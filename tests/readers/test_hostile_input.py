@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from loaders.errors import ReadError
+from loaders.layout import is_rule
 from loaders.readers import read_file
 from loaders.readers.container import open_zip, read_member
 from loaders.readers.html import MAX_GRID_CELLS, _join_cjk_breaks, read_html
 from loaders.readers.spreadsheet import xlsx_extras
-from loaders.readers.text import _RULE, read_text
+from loaders.readers.text import read_text
 from tests.hostile import sheet, xlsx
 
 GUARD_S = 60
@@ -56,7 +57,7 @@ def test_the_rule_pattern_means_what_it_meant():
     rng = random.Random(12)
     for _ in range(20000):
         line = "".join(rng.choice(" |:-=x\t") for _ in range(rng.randint(0, 10)))
-        assert bool(old.match(line)) == bool(_RULE.match(line)), line
+        assert bool(old.match(line)) == is_rule(line), line
 
 
 def test_many_short_lines_read_in_linear_time():
