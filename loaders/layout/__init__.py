@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from loaders.layout import glued, pipes
+from loaders.layout import glued, pipes, stream
 from loaders.layout.spaced import spaced_cells
 from loaders.model import Block, Cell, Line
 from loaders.vocabulary import load_vocabulary
@@ -162,6 +162,11 @@ def lay_out(lines: list[Line]) -> list[Block]:
                 blocks.extend(glued.blocks_of_line(raw, line.no, line.page, vocab, glued_state))
                 continue
             glued_state = None
+            page_cells = _page_of_cells(raw, vocab)
+            if page_cells:
+                for cells in stream.rows_of([Cell([(line.no, p)]) for p in page_cells], vocab):
+                    _append_row(blocks, cells, line.page)
+                continue
             previous = blocks[-1] if blocks else None
             after_spaced = previous is not None and previous.kind == "row" and previous.line_end == line.no - 1
             spaced = None if _TITLE_END.search(raw.strip()) else spaced_cells(raw, vocab, after_spaced)
@@ -189,6 +194,7 @@ def lay_out(lines: list[Line]) -> list[Block]:
                 cells = [Cell([(line.no, p)], col=j) for j, p in enumerate(raw.split("\t"))]
                 blocks.append(Block("row", line.no, line.no, cells=cells, page=line.page))
             elif kind == "pipe":
+                # markdown syntax keeps every cell, empty ones too, so its rows are positional
                 cells = pipes.markdown_cells(raw, line.no)
                 for j, c in enumerate(cells):
                     c.col = j
@@ -196,4 +202,56 @@ def lay_out(lines: list[Line]) -> list[Block]:
             # rule lines (----- | :---) carry no content; they stay in source_lines only
     close_row()
     flush_pipes()
-    return blocks
+    return _cells_between_blank_lines(blocks, vocab)
+
+
+# A scanned page read by OCR: the cells of a whole page on one line between spaces.
+_MIN_PAGE_CELLS = 12
+_MIN_PAGE_LABELS = 4
+# One cell per line with blank lines between: short lines, no sentence inside, several labels.
+_MAX_STREAM_CELL = 50
+_MIN_STREAM_CELLS = 8
+_MIN_STREAM_LABELS = 3
+_SENTENCE_INSIDE = re.compile(r"[。；;]\s*\S")
+
+
+def _page_of_cells(raw: str, vocab) -> list[str] | None:
+    pieces = raw.split()
+    if len(pieces) < _MIN_PAGE_CELLS or any(len(p) > _MAX_STREAM_CELL * 2 for p in pieces):
+        return None
+    return pieces if stream.label_count(pieces, vocab) >= _MIN_PAGE_LABELS else None
+
+
+def _append_row(blocks: list[Block], cells: list[Cell], page: int | None) -> None:
+    for j, c in enumerate(cells):
+        c.col = j
+    blocks.append(Block("row", cells[0].line, max(c.line_end for c in cells), cells=cells, page=page, positional=False))
+
+
+def _cell_like(block: Block) -> bool:
+    text = block.text
+    return block.kind == "paragraph" and 0 < len(text) <= _MAX_STREAM_CELL and not _SENTENCE_INSIDE.search(text)
+
+
+def _cells_between_blank_lines(blocks: list[Block], vocab) -> list[Block]:
+    """Runs of short paragraphs one blank line apart that hold several labels are a table's cells."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        j = i + 1
+        if _cell_like(blocks[i]):
+            while j < len(blocks) and _cell_like(blocks[j]) and blocks[j].line_start == blocks[j - 1].line_end + 2:
+                j += 1
+        run = blocks[i:j]
+        texts = [b.text for b in run]
+        if len(run) >= _MIN_STREAM_CELLS and stream.label_count(texts, vocab) >= _MIN_STREAM_LABELS:
+            # the title and year above the table stay paragraphs: the table starts at its first label
+            first = next(k for k, t in enumerate(texts) if stream.label_count([t], vocab))
+            out.extend(run[:first])
+            cells = [Cell([(b.line_start, b.text)]) for b in run[first:]]
+            for row in stream.rows_of(cells, vocab):
+                _append_row(out, row, run[first].page)
+        else:
+            out.extend(run)
+        i = j
+    return out

@@ -137,7 +137,9 @@ def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
     # a short label counts only inside a run of adjacent labels (a header row)
     keep = []
     for k, tok in enumerate(found):
-        if len(re.sub(r"\s+", "", tok.text)) >= _SHORT_LABEL or tok.context in _SHORT_CONTEXTS:
+        # column labels of item tables (下达资金, 单位) are ordinary words in prose: only a header run counts
+        long_enough = len(re.sub(r"\s+", "", tok.text)) >= _SHORT_LABEL and tok.context != "summary_column"
+        if long_enough or tok.context in _SHORT_CONTEXTS:
             keep.append(tok)
             continue
         run = 1

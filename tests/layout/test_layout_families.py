@@ -99,3 +99,36 @@ def test_glued_digits_are_cut_so_the_rate_fits(run, columns, cut):
 )
 def test_prose_stays_prose(line):
     assert [b.kind for b in read_text(line.encode()).blocks] == ["paragraph"]
+
+
+SELF_EVALUATION_CELLS = [
+    "某县项目支出绩效自评表", "(2023年度)", "项目名称", "乡村道路养护", "主管部门", "某县交通运输局",
+    "项目资金(万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
+    "年度资金总额", "120", "120", "118", "10", "98.33%", "9.8",
+    "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施",
+    "产出指标", "数量指标", "养护里程", "≥120公里", "125公里", "20", "20", "无",
+    "路面修补面积", "≥3000平方米", "3200平方米", "10", "10", "无",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        "\n\n".join(SELF_EVALUATION_CELLS) + "\n",  # one cell per line, blank lines between
+        " ".join(SELF_EVALUATION_CELLS) + "\n",  # a scanned page read by OCR: the whole page on one line
+    ],
+    ids=["cells between blank lines", "ocr page on one line"],
+)
+def test_cell_streams_are_cut_into_rows_by_their_labels(family):
+    from loaders.extract import parse_document
+
+    doc = read_text(family.encode())
+    rows = [b.texts for b in doc.blocks if b.kind == "row"]
+    assert ["年度资金总额", "120", "120", "118", "10", "98.33%", "9.8"] in rows
+    form = parse_document(doc).forms[0]
+    assert form.form_kind == "project_self_evaluation" and form.subject_name == "乡村道路养护"
+    assert [(i.level3, i.target_text, i.actual_text) for i in form.indicators] == [
+        ("养护里程", "≥120公里", "125公里"),
+        ("路面修补面积", "≥3000平方米", "3200平方米"),
+    ]
+    assert sorted(str(a.value_wan) for a in form.amounts) == ["118", "120", "120"]
