@@ -112,6 +112,18 @@ class SentenceAmount:
     per_unit: bool = False  # a rate or standard per person / month, not a sum of money
     target: bool = False  # printed after a comparator (≥80万元): a target, not money printed as spent
     money_before: bool = False  # a money amount precedes it in the same sentence (for a rate: its operands)
+    listed: bool = False  # in a 其中 list whose total is not printed before it in the sentence (…各市，其中：A市…)
+
+
+def _trim(label: str) -> str:
+    """Punctuation off both ends, but a closing bracket that closes one in the label stays (资金(某行动))."""
+    out = label.strip(_LABEL_TRIM)
+    closing = label.rstrip(_LABEL_TRIM.replace(")", "").replace("）", ""))
+    if out and closing.endswith((")", "）")):
+        kept = closing[len(closing) - len(closing.lstrip(_LABEL_TRIM)) :]
+        if kept.count("(") + kept.count("（") > kept.count(")") + kept.count("）") - 1:
+            out = kept
+    return out
 
 
 def _years(text: str) -> list[tuple[int, int]]:
@@ -169,6 +181,7 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
     text = to_simplified_aligned(printed_text)
     found: list[SentenceAmount] = []
     parent_for_parts: int | None = None
+    listed = False
     cursor = 0
     parts_marks = [(m.start(), m.end()) for m in _PARTS_MARK.finditer(text)]
     years = _years(text)
@@ -187,8 +200,12 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
             while found[parent_for_parts].parent is not None:
                 parent_for_parts = found[parent_for_parts].parent
             between, between_start = text[opens[-1] : m.start()], opens[-1]
+            listed = False
         elif "。" in between:
             parent_for_parts = None
+            listed = bool(marks) and "。" not in text[marks[-1][0] : m.start()]
+        elif marks:
+            listed = True
         raw = _CLAUSE_SPLIT.split(between)[-1]
         raw = [p for p in re.split(r"[:：]", raw) if p.strip()][-1:] or [""]
         raw_label = raw[0]
@@ -199,7 +216,7 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
         label = _LEADING.sub("", _YEAR.sub("", label, count=1)) if _YEAR.match(label) else label
         label = _LEADING.sub("", _DATE.sub("", label, count=1)) if _DATE.match(label) else label
         # a comparator is not part of the item's name (产值≥80万元), unless it is all the label there is
-        label = _TRAILING.sub("", _COMPARATOR.sub("", label)).strip(_LABEL_TRIM) or label.strip(_LABEL_TRIM)
+        label = _trim(_TRAILING.sub("", _COMPARATOR.sub("", label))) or _trim(label)
         # the label as printed (traditional characters kept), at the same place in the printed text
         at = text.rfind(label, between_start, m.start()) if label else -1
         printed_label = printed_text[at : at + len(label)] if at >= 0 else label
@@ -245,6 +262,7 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
                 per_unit=per_unit,
                 target=bool(_COMPARATOR.search(text[: m.start()])),
                 money_before=money_before,
+                listed=listed and parent is None and unit != "%",
             )
         )
         cursor = m.end()

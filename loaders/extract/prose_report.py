@@ -91,6 +91,9 @@ def _title(doc: ReadDocument, start: int, end: int, vocab: Vocabulary) -> tuple[
         return REPORT_KIND, max(reports, key=len) or None
     for i in range(start, min(end, start + 5)):
         text = doc.blocks[i].text.strip().lstrip("#").strip()
+        numbered = any(pattern.match(compact(text)) for pattern, _ in _HEADING_LEVELS)
+        if numbered:
+            continue  # a numbered heading (一、…情况) opens a section, it does not title the document
         if 8 <= len(compact(text)) <= _MAX_TITLE and text[-1] not in "。；;，,:：" and _evidence(text) & _CORE_ROLES:
             if not amounts_in_sentence(text):
                 return FORM_KIND, text
@@ -169,6 +172,20 @@ def _not_funding(a: SentenceAmount) -> str | None:
     return None
 
 
+def _attach_listed(form: ExtractedForm, listed: list[int]) -> None:
+    """A 其中 list printed without its total (资金切块下达各市，其中：A市…、B市…) is the breakdown of the
+    latest earlier amount its parts add up to exactly, when there is one; otherwise it stays unattached."""
+    if len(listed) < 2 or any(form.amounts[i].value_wan is None for i in listed):
+        return
+    total = sum(form.amounts[i].value_wan for i in listed)
+    for j in range(listed[0] - 1, -1, -1):
+        candidate = form.amounts[j]
+        if candidate.parent_seq is None and candidate.value_wan == total:
+            for i in listed:
+                form.amounts[i].parent_seq = j
+            return
+
+
 def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedForm:
     blocks, form = form_over(doc, span)
     default_year = _year(span.title)
@@ -196,6 +213,7 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
             )
         offset = len(form.amounts)
         index: dict[int, int] = {}
+        listed: list[int] = []
         for k, a in enumerate(amounts_in_sentence(block.text)):
             if a.is_share and not _rate_kept(vocab, a):
                 continue
@@ -212,6 +230,8 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
                 parent = same[-1] if same else None
                 item_open = False
             index[k] = len(form.amounts)
+            if a.listed and parent is None:
+                listed.append(len(form.amounts))
             form.amounts.append(
                 AmountRecord(
                     item_label_printed=a.label,
@@ -227,6 +247,7 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
                     section=sections.current,
                 )
             )
+        _attach_listed(form, listed)
         if _LIST_INTRO.search(block.text):
             list_level = sections.stack[-1][0] if sections.stack else 0
             list_parents = [i for i in range(offset, len(form.amounts)) if form.amounts[i].value is not None]
