@@ -85,6 +85,7 @@ def _night(docs: Path, warehouse: Path, **extra: str) -> tuple[subprocess.Comple
     env.update(PYTHONPATH=str(ROOT), COLUMNS="80", JIXIAO_TIME_LIMIT_S="5", JIXIAO_WORKERS="2", **extra)
     cmd = [str(Path(sys.executable).with_name("jixiao")), "run", "--documents", str(docs), "--warehouse", str(warehouse)]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert warehouse.exists(), proc.stdout + proc.stderr
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         files = {

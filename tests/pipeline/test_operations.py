@@ -203,6 +203,7 @@ def test_a_file_changed_or_deleted_between_hashing_and_parsing(tmp_path, monkeyp
     form = sample("002").read_text(encoding="utf-8")
     (docs / "changes.txt").write_text(form, encoding="utf-8")
     (docs / "vanishes.txt").write_text(form.replace("2021", "2020"), encoding="utf-8")
+    (docs / "x_copy_of_vanished.txt").write_text(form.replace("2021", "2020"), encoding="utf-8")
     (docs / "stays.txt").write_text(form.replace("2021", "2019"), encoding="utf-8")
     real = ingest.parse_many
 
@@ -220,7 +221,10 @@ def test_a_file_changed_or_deleted_between_hashing_and_parsing(tmp_path, monkeyp
         con.close()
     by_path = {o.path: o for o in result.outcomes}
     assert result.vanished == ["vanishes.txt"]
-    assert set(by_path) == {"changes.txt", "stays.txt"}
+    assert set(by_path) == {"changes.txt", "stays.txt", "x_copy_of_vanished.txt"}
+    # the copy was never parsed (its first copy was): it is read again next run, not lost
+    copy = by_path["x_copy_of_vanished.txt"]
+    assert (copy.status, copy.transient) == ("failed", True) and "read again next run" in copy.reason
     new_id = hashlib.sha256((docs / "changes.txt").read_bytes()).hexdigest()
     assert by_path["changes.txt"].document_id == new_id == current["changes.txt"]
     assert by_path["changes.txt"].status == "ok"
