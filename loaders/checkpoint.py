@@ -49,15 +49,21 @@ class Failure:
     examples: list
     document_ids: list[str] = field(default_factory=list)  # empty: the failure names no document
 
+    @property
+    def where(self) -> str:
+        if not self.column:
+            return self.table
+        if self.column.startswith("abs_"):  # the bounds are on a magnitude: say so, with the column's own name
+            return f"{self.table}.{self.column.removeprefix('abs_')} (magnitude)"
+        return f"{self.table}.{self.column}"
+
     def line(self) -> str:
         docs = ", ".join(self.documents[:3]) + (" …" if len(self.documents) > 3 else "")
-        where = f"{self.table}.{self.column}" if self.column else self.table
-        return f"{docs or 'unknown document'}: {where} fails {self.expectation} (e.g. {self.examples[:3]})"
+        return f"{docs or 'unknown document'}: {self.where} fails {self.expectation} (e.g. {self.examples[:3]})"
 
     def reason(self) -> str:
         """The one-line reason a quarantined document gets."""
-        where = f"{self.table}.{self.column}" if self.column else self.table
-        return f"landing checkpoint: {where} fails {self.expectation} (e.g. {self.examples[:3]})"
+        return f"landing checkpoint: {self.where} fails {self.expectation} (e.g. {self.examples[:3]})"
 
 
 @dataclass
@@ -210,8 +216,8 @@ def validate_landing(
                     continue
                 result.success = False
                 index = r.result.get("unexpected_index_list") or []
-                ids = sorted({i.get("document_id") for i in index})
-                docs = sorted({names.get(d, str(d)) for d in ids})
+                ids = sorted({i.get("document_id") for i in index}, key=str)
+                docs = sorted({names.get(d) or (d if isinstance(d, str) else "unknown document") for d in ids})
                 column = r.expectation_config.kwargs.get("column")
                 # numpy scalars print as np.float64(…): keep plain values for a readable reason
                 examples = [getattr(v, "item", lambda v=v: v)() for v in (i.get(column) for i in index)] if column else []

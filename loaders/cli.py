@@ -189,6 +189,7 @@ def run(
     except KeyboardInterrupt as exc:
         _fail(f"interrupted ({exc or 'Ctrl-C'}); {target} is unchanged", 143 if isinstance(exc, Terminated) else 130)
     # The warehouse is published: whatever printing does now, the exit status must say so.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
         _print_ingest(summary.ingest)
         _print_marts(summary.mart_rows)

@@ -119,7 +119,7 @@ def discover(source: Path) -> list[Path]:
     return sorted(
         p
         for p in source.rglob("*")
-        if (p.is_file() or p.is_symlink())
+        if (p.is_file() or (p.is_symlink() and not p.is_dir()))  # a linked folder is walked, not listed
         and p.name not in IGNORED_NAMES
         and not any(part.startswith(".") for part in p.relative_to(source).parts)
     )
@@ -487,6 +487,13 @@ def ingest(
             outcome = FileOutcome(rel, doc, "duplicate", f"same content as {first_path[doc]}")
         elif doc in parsed:
             outcome = FileOutcome(rel, doc, parsed[doc].status, parsed[doc].reason, transient=parsed[doc].transient)
+        elif doc not in landed:
+            # its first copy changed or vanished while the run read it, so this content was not parsed: say
+            # so, and read it next run
+            reason = "not read this run: another copy of it changed or vanished meanwhile; read again next run"
+            write_document(con, failed_rows(meta, reason, dt.datetime.now(), transient=True))
+            parsed[doc] = _failed(meta, reason, transient=True)
+            outcome = FileOutcome(rel, doc, "failed", reason, transient=True)
         else:
             status, reason = landed[doc]
             outcome = FileOutcome(rel, doc, status, reason)

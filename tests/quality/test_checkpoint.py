@@ -1,4 +1,5 @@
-"""The landing checkpoint: each broken landing row stops the pipeline with a message naming its document."""
+"""The landing checkpoint: each broken landing row quarantines its document with the expectation as its reason;
+only a row that names no document stops the pipeline."""
 
 from __future__ import annotations
 
@@ -45,8 +46,8 @@ def _landing(path, amount_overrides=None, form_kind="project_target", fact_line=
 
 
 CASES = [
-    ("negative amount", dict(amount_overrides={"value_wan": -5}), "amounts.value_wan"),
-    ("implausible amount", dict(amount_overrides={"value_wan": 5e9}), "amounts.value_wan"),
+    ("implausible amount", dict(amount_overrides={"value_wan": 5e9}), "amounts.value_wan (magnitude)"),
+    ("implausible negative amount", dict(amount_overrides={"value_wan": -5e9}), "amounts.value_wan (magnitude)"),
     ("year out of range", dict(amount_overrides={"year": 1898}), "amounts.year"),
     ("missing printed text", dict(amount_overrides={"text_printed": None}), "amounts.text_printed"),
     ("unknown form kind", dict(form_kind="mystery_form"), "forms.form_kind"),
@@ -63,13 +64,28 @@ def test_clean_landing_passes(tmp_path):
 
 
 @pytest.mark.parametrize("case,kwargs,where", CASES, ids=[c[0] for c in CASES])
-def test_broken_row_fails_naming_the_document(tmp_path, case, kwargs, where):
+def test_broken_row_quarantines_its_document(tmp_path, case, kwargs, where):
     _landing(tmp_path / "w.duckdb", **kwargs)
-    with pytest.raises(pipeline.PipelineError) as err:
-        pipeline.check_landing(tmp_path / "w.duckdb", tmp_path / "docs")
-    message = str(err.value)
-    assert "bad_county_2023.txt" in message and where in message
+    quarantined = pipeline.check_landing(tmp_path / "w.duckdb", tmp_path / "docs")
+    assert list(quarantined) == [DOC]
+    assert quarantined[DOC].startswith("landing checkpoint: ") and where in quarantined[DOC]
+    assert "\n" not in quarantined[DOC]
     assert (tmp_path / "docs" / "index.html").exists()  # the Data Docs show the failure too
+
+
+def test_negative_amounts_are_facts_not_failures(tmp_path):
+    """调减 and 结余 are printed negative: a negative amount of a plausible size passes."""
+    _landing(tmp_path / "w.duckdb", amount_overrides={"value_wan": -5, "text_printed": "-5万元"})
+    assert pipeline.check_landing(tmp_path / "w.duckdb", tmp_path / "docs") == {}
+
+
+def test_a_failure_that_names_no_document_stops_the_run(tmp_path):
+    _landing(tmp_path / "w.duckdb")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("insert into landing.parse_issues (document_id, severity, code) values (null, 'warning', 'x')")
+    con.close()
+    with pytest.raises(pipeline.PipelineError, match="landing checkpoint failed.*unknown document"):
+        pipeline.check_landing(tmp_path / "w.duckdb", tmp_path / "docs")
 
 
 def test_samples_pass_and_write_data_docs(built_warehouse):
