@@ -97,10 +97,16 @@ def _place(block: Block, columns: list[str | None], vocab: Vocabulary, positiona
                         placed[start + k] = c
                 return placed
     # no level label: the merged level cells are missing and the row starts at the level-3 column,
-    # unless it is too long for that (then its trailing cells are the full ones: align right)
-    if "level3" in columns and len(block.cells) <= width - columns.index("level3"):
+    # unless it is too long for that (then its trailing cells are the full ones: align right). A row that
+    # starts with text dropped its merged cells rather than blanking them, and any padding after it
+    # (OCR markdown, padded pipe rows) is not content.
+    cells = list(block.cells)
+    if cells and not cells[0].is_empty:
+        while cells and cells[-1].is_empty:
+            cells.pop()
+    if "level3" in columns and len(cells) <= width - columns.index("level3"):
         start = columns.index("level3")
-        return [None] * start + list(block.cells) + [None] * (width - start - len(block.cells))
+        return [None] * start + cells + [None] * (width - start - len(cells))
     return align(block.cells, width, positional)
 
 

@@ -132,3 +132,28 @@ def test_cell_streams_are_cut_into_rows_by_their_labels(family):
         ("路面修补面积", "≥3000平方米", "3200平方米"),
     ]
     assert sorted(str(a.value_wan) for a in form.amounts) == ["118", "120", "120"]
+
+
+OCR_MARKDOWN = """# 项目支出绩效自评表
+
+| 项目名称 | 乡村道路养护 | | |
+| --- | --- | --- | --- |
+| 主管部门 | 某县交通运输局 | 实施单位 | 某县公路站 |
+| 项目资金(万元) | | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |
+| | 年度资金总额 | 120 | 120 | 118 | 10 | 98.33% | 9.8 |
+| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |
+| 产出指标 | 数量指标+ | 养护里程 | $\\geq 120$公里 | 125公里 | 20 | 20 | |
+| 路面修补面积 | ≥3000平方米 | 3200平方米 | 10 | 10 | | | |
+"""
+
+
+def test_ocr_markdown_rows_that_dropped_their_merged_cells_are_aligned_by_labels():
+    """OCR markdown leaves out the cells a merge covers and pads the row at its end instead."""
+    from loaders.extract import parse_document
+
+    form = parse_document(read_text(OCR_MARKDOWN.encode())).forms[0]
+    assert form.subject_name == "乡村道路养护"
+    assert [(i.level2_printed, i.level3, i.actual_text) for i in form.indicators] == [
+        ("数量指标+", "养护里程", "125公里"),
+        ("数量指标+", "路面修补面积", "3200平方米"),
+    ]
