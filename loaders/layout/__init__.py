@@ -137,6 +137,8 @@ def lay_out(lines: list[Line]) -> list[Block]:
 
     kinds = [_kind(line.text) for line in lines]
     next_kinds = _next_kinds(kinds)
+    # a form printed row by row with its cells glued: some line holds a glued run of column labels
+    rows_glued = any(k == "text" and glued.has_header_run(line.text, vocab) for k, line in zip(kinds, lines, strict=True))
     for i, line in enumerate(lines):
         raw = line.text.rstrip("\r\n")
         kind = kinds[i]
@@ -157,7 +159,7 @@ def lay_out(lines: list[Line]) -> list[Block]:
             if row is not None:
                 row[-1].fragments.append((line.no, raw))
                 continue
-            if glued.is_glued(raw, vocab, continuing=glued_state is not None):
+            if glued.is_glued(raw, vocab, continuing=glued_state, rows_glued=rows_glued):
                 glued_state = glued_state or glued.new_state()
                 blocks.extend(glued.blocks_of_line(raw, line.no, line.page, vocab, glued_state))
                 continue

@@ -28,6 +28,8 @@ from loaders.model import Block, Cell
 from loaders.vocabulary import SEEDS, Vocabulary, normalise_label
 
 _MIN_LENGTH = 150  # a glued form is long; a short line without separators is a sentence or a cell
+_MAX_ROW = 200  # one glued row of a form printed row by row
+_SENTENCE_INSIDE = re.compile(r"。\s*\S")
 _MIN_LABELS = 4
 _SEPARATORS = re.compile(r"[\t|]")
 _LABEL_CONTEXTS = (
@@ -43,6 +45,8 @@ _HEADER_CONTEXTS = ("funding_column", "indicator_column", "summary_column")
 _ROW_CONTEXTS = ("project_header", "evaluation_header", "level1", "level2")
 _SHORT_LABEL = 3  # labels shorter than this cut only inside a header run …
 _SHORT_CONTEXTS = ("project_header",)  # … except the header fields of a project form (区域)
+_DASHES = frozenset("—－")
+_PART_MARK_BEFORE = re.compile(r"其中\s*[:：]?\s*$")
 _PARTS_TAIL = re.compile(r"其中\s*[:：]?\s*$")
 _PAGE_MARK = re.compile(r"^\s*\d{1,3}\s*、")  # a viewer's page number at the start of a page
 _VALUE = re.compile(r"\d+(?:\.\d+)?%|\d+(?:\.\d+)?(?![\d.]|[\u4e00-\u9fff])")
@@ -121,7 +125,11 @@ def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
         tail = _ANNOTATION.match(text[end:])
         if tail:
             end += tail.end()
-        found.append(_Token("label", text[m.start() : end], m.start(), hit[0], hit[1]))
+        begin = m.start()
+        mark = _PART_MARK_BEFORE.search(text[max(0, begin - 4) : begin])
+        if mark and hit[1].startswith("funding_part"):  # 其中：财政拨款 is one label, printed as a part
+            begin -= len(mark.group(0))
+        found.append(_Token("label", text[begin:end], begin, hit[0], hit[1]))
     # 单位：万元 is the table's unit line, not a 单位 column
     found = [t for t in found if not _UNIT_LINE.match(text[t.start :])]
     # a column label glued inside a word (严格执行率) outside a header run is part of that word
@@ -158,13 +166,39 @@ def new_state() -> _State:
     return _State()
 
 
-def is_glued(raw: str, vocab: Vocabulary, continuing: bool = False) -> bool:
-    """A glued form, or (``continuing``) the next page of one: its labels decide."""
-    if continuing:
-        return not _SEPARATORS.search(raw) and len({t.key for t in _labels(_matchable(raw), vocab)}) >= 1
-    if len(raw) < _MIN_LENGTH or _SEPARATORS.search(raw) or raw.count(" ") * 10 > len(raw):
+def has_header_run(raw: str, vocab: Vocabulary) -> bool:
+    """Three or more column labels glued together (一级指标二级指标三级指标…): a form printed row by row
+    with its cells run together."""
+    if _SEPARATORS.search(raw):
         return False
-    return len({t.key for t in _labels(_matchable(raw), vocab)}) >= _MIN_LABELS
+    tokens = [t for t in _labels(_matchable(raw), vocab) if t.context in _HEADER_CONTEXTS]
+    run = 1
+    for a, b in zip(tokens, tokens[1:], strict=False):
+        run = run + 1 if a.start + len(a.text) == b.start else 1
+        if run >= 3:
+            return True
+    return False
+
+
+def is_glued(raw: str, vocab: Vocabulary, continuing: _State | None = None, rows_glued: bool = False) -> bool:
+    """A glued form on one line; or, in a document printed row by row with glued cells (``rows_glued``),
+    a row that starts with a label; or (``continuing``) the next row or page of an open glued table."""
+    if _SEPARATORS.search(raw):
+        return False
+    text = _matchable(raw)
+    tokens = _labels(text, vocab)
+    # one glued row holds no sentence (a whole glued form may follow a notice's prose)
+    row_like = not _SENTENCE_INSIDE.search(raw)
+    if continuing is not None and (row_like or len(raw) >= _MIN_LENGTH):
+        if tokens:
+            return True
+        # an indicator row under a glued header: a name and its values, no label of its own
+        return _is_indicator_header(continuing) and len(raw) <= _MAX_ROW and bool(re.search(r"\d", raw))
+    if rows_glued and row_like and tokens and not text[: tokens[0].start].strip() and len(raw) <= _MAX_ROW:
+        return True
+    if len(raw) < _MIN_LENGTH or raw.count(" ") * 10 > len(raw):
+        return False
+    return len({t.key for t in tokens}) >= _MIN_LABELS
 
 
 # ---------------------------------------------------------------- numbers
@@ -195,8 +229,13 @@ def split_numbers(run: str, columns: list[str | None]) -> list[str] | None:
                 if best is None or score > best[0]:
                     best = (score, list(acc))
             return
+        if rest[:1] in _DASHES:  # a placeholder (—) holds its column's place
+            walk(rest[1:], acc + [rest[0]])
+            return
         for end in range(1, len(rest) + 1):
             piece = rest[:end]
+            if any(ch in _DASHES for ch in piece):
+                break
             is_pct = piece.endswith("%")
             if is_pct != (columns[k] == "execution_rate"):
                 if not (is_pct and columns[k] is None):
@@ -218,7 +257,7 @@ _RATE_FITS = 100
 
 
 def _fit(pieces: list[str], columns: list[str | None]) -> int:
-    values = {c: _number(p.rstrip("%")) for c, p in zip(columns, pieces, strict=True) if c}
+    values = {c: _number(p.rstrip("%")) for c, p in zip(columns, pieces, strict=True) if c and p not in _DASHES}
     score = -sum(len(p.split(".")[1]) if "." in p else 0 for p in pieces)  # fewer decimals
     score -= 30 * sum(1 for p in pieces if p.rstrip("%") == "0")  # a bare 0 is a likelier mis-cut than an amount
     budget = values.get("budget_full_year") or values.get("budget_initial") or values.get("budget")
@@ -337,6 +376,10 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
     # the text before the first label: prose, then the form's title and unit line
     first = tokens[0].start if tokens else len(text)
     state = state if state is not None else _State()
+    if not tokens and _is_indicator_header(state):
+        for cells in _indicator_rows("", text, state):
+            row(cells)
+        return blocks
     if state.header and tokens and first > 0 and _is_indicator_header(state):
         # a page that goes on with the indicator table: its first text ends the last row
         row(["", text[:first].strip()])
@@ -423,13 +466,13 @@ def _money_rows(label: str, value: str, state: _State) -> list[list[str]]:
     rows: list[list[str]] = []
     pos = 0
     current = label
-    for m in re.finditer(r"[\d.%]+", value):
+    for m in re.finditer(r"[\d.%—－]+", value):
         text = value[pos : m.start()].strip()
         if text:
             if current is not None:
                 rows.append([current])
             current = text
-        cut = split_numbers(m.group(0), keys) or [m.group(0)]
+        cut = _cut_row(m.group(0), keys)
         rows.append([current or "", *cut])
         current = None
         pos = m.end()
@@ -439,6 +482,15 @@ def _money_rows(label: str, value: str, state: _State) -> list[list[str]]:
     if tail:
         rows.append([tail])
     return rows
+
+
+def _cut_row(run: str, keys: list[str | None]) -> list[str]:
+    """The run cut under every money column, or under the last ones (年初预算数 is often left blank)."""
+    for skip in range(0, max(1, len(keys) - 1)):
+        cut = split_numbers(run, keys[skip:])
+        if cut:
+            return [""] * skip + cut
+    return [run]
 
 
 def _indicator_rows(level2: str, value: str, state: _State) -> list[list[str]]:
@@ -461,9 +513,54 @@ def _indicator_rows(level2: str, value: str, state: _State) -> list[list[str]]:
     if name is not None:
         rows.append(_indicator_cells(level2 if not rows else "", name, values, after))
     tail = value[pos:].strip()
+    if len(rows) <= 1 and (one := _one_indicator(value, after)) is not None:
+        return [[level2, *one]]  # a row printed on its own line: one indicator, its values glued
     if tail:
         rows.append(["", tail])
     return rows or [[level2, value.strip()]]
+
+
+_VALUE_START = re.compile(r"[≥≤><=＞＜]|(?<=[^\d.])\d")
+_SCORES = re.compile(r"(?P<run>\d+(?:\.\d+)?)(?P<note>[^\d%]*)$")
+
+
+def _one_indicator(value: str, after: list[str | None]) -> list[str] | None:
+    """``养护里程≥120公里125公里2020无``: name, target, actual, then 分值 and 得分 glued, then a note.
+
+    The name ends where the first value starts (a comparator, or the first number after the name's
+    words); the target and the actual value each start with a comparator or a number; the scores are
+    the digits at the end, cut so that 得分 ≤ 分值.
+    """
+    text = value.strip()
+    start = _VALUE_START.search(text)
+    if start is None or start.start() == 0:
+        return None
+    name, rest = text[: start.start()], text[start.start() :]
+    cells = {"level3": name}
+    scored = [k for k in after if k in ("weight", "score")]
+    if scored:
+        m = _SCORES.search(rest)
+        if m is None:
+            return None
+        cut = split_numbers(m.group("run"), scored)
+        if cut is None:
+            return None
+        cells.update(zip(scored, cut, strict=True))
+        if m.group("note").strip():
+            cells["deviation_note"] = m.group("note").strip()
+        rest = rest[: m.start()]
+    values = [k for k in after if k in ("target", "actual")]
+    starts = [m.start() for m in _VALUE_START.finditer(rest) if m.start() == 0 or not rest[m.start() - 1].isdigit()]
+    # a comparator starts a value, and so does a number that follows a unit (公里125 → 125)
+    bounds = [b for k, b in enumerate(starts) if k == 0 or not _COMPARATOR.match(rest[b - 1])]
+    if len(values) == 2 and len(bounds) >= 2:
+        cells["target"], cells["actual"] = rest[: bounds[1]], rest[bounds[1] :]
+    elif values:
+        cells[values[0]] = rest
+    return [cells.get(k) or "" for k in after[:0]] + [name] + [cells.get(k) or "" for k in after]
+
+
+_COMPARATOR = re.compile(r"[≥≤><=＞＜]")
 
 
 def _indicator_cells(level2: str, name: str, values: list[str], after: list[str | None]) -> list[str]:

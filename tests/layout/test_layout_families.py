@@ -157,3 +157,35 @@ def test_ocr_markdown_rows_that_dropped_their_merged_cells_are_aligned_by_labels
         ("数量指标+", "养护里程", "125公里"),
         ("数量指标+", "路面修补面积", "3200平方米"),
     ]
+
+
+ROWS_GLUED = """某县项目支出绩效自评表
+(2023年度)
+项目名称乡村道路养护
+主管部门某县交通运输局实施单位某县公路站
+项目资金(万元)年初预算数全年预算数全年执行数分值执行率得分
+年度资金总额202010100.00%10
+其中:财政拨款2020—100.00%—
+一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施
+产出指标数量指标养护里程≥120公里125公里2020无
+路面修补面积≥3000平方米3200平方米1010
+质量指标验收合格率≥95%100%2020
+"""
+
+
+def test_a_form_printed_row_by_row_with_glued_cells():
+    """Each row on its own line, its cells run together: ``202010100.00%10`` is 20 · 20 · 10 · 100.00% · 10."""
+    from loaders.extract import parse_document
+
+    doc = read_text(ROWS_GLUED.encode())
+    rows = [b.texts for b in doc.blocks if b.kind == "row"]
+    assert ["年度资金总额", "", "20", "20", "10", "100.00%", "10"] in rows
+    assert ["其中:财政拨款", "", "20", "20", "—", "100.00%", "—"] in rows
+    form = parse_document(doc).forms[0]
+    assert form.subject_name == "乡村道路养护"
+    assert [(i.level3, i.target_text, i.actual_text, i.weight_text, i.score_text) for i in form.indicators] == [
+        ("养护里程", "≥120公里", "125公里", "20", "20"),
+        ("路面修补面积", "≥3000平方米", "3200平方米", "10", "10"),
+        ("验收合格率", "≥95%", "100%", "20", "20"),
+    ]
+    assert sorted(str(a.value_wan) for a in form.amounts) == ["20", "20", "20", "20"]
