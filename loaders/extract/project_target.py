@@ -26,6 +26,11 @@ TEMPLATE_UNIT = "万元"
 _MAX_GLUED_CELL = 40
 
 
+def _well_formed(indicators: list, vocab: Vocabulary) -> int:
+    """Indicators with a known 二级 label, a name and a target: how well a reading of a table fits it."""
+    return sum(1 for r in indicators if r.level3 and r.target_text and vocab.lookup("level2", r.level2_printed or "") is not None)
+
+
 def find(doc: ReadDocument, vocab: Vocabulary) -> list[FormSpan]:
     starts = [i for i, b in enumerate(doc.blocks) if row_has_label(b, vocab, CONTEXT, "project_name")]
     spans: list[FormSpan] = []
@@ -171,10 +176,13 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
             continue
         if is_header_row(block, vocab):
             funding = schedule = last_field = None
+            table = read_indicator_table(blocks, i - 1, vocab, positional=False, stop=stop)
             if is_positional(block):
-                table = read_positional_indicator_table(blocks, i - 1, vocab, stop=stop)
-            else:
-                table = read_indicator_table(blocks, i - 1, vocab, positional=False, stop=stop)
+                # a table whose rows keep their columns is read by position, unless its rows dropped the
+                # cells a merge covers after all (OCR markdown): then the labels place them better
+                by_position = read_positional_indicator_table(blocks, i - 1, vocab, stop=stop)
+                if _well_formed(by_position.indicators, vocab) >= _well_formed(table.indicators, vocab):
+                    table = by_position
             form.indicators.extend(table.indicators)
             form.fields.extend(table.fields)
             form.issues.extend(table.issues)

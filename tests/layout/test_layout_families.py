@@ -189,3 +189,31 @@ def test_a_form_printed_row_by_row_with_glued_cells():
         ("验收合格率", "≥95%", "100%", "20", "20"),
     ]
     assert sorted(str(a.value_wan) for a in form.amounts) == ["20", "20", "20", "20"]
+
+
+MARKDOWN_TARGET = """# 2023年项目支出绩效目标申报表
+
+| 项目名称 | 乡村道路养护 | | | |
+|---|---|---|---|---|
+| 主管部门 | 某县交通运输局 | 实施单位 | 某县公路站 | |
+| 项目资金(万元) | 年度资金总额: | 120 | | |
+| 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |
+| | 产出指标 | 数量指标 | 养护里程 | $\\geq 120$公里 |
+| 路面修补面积 | ≥3000平方米 | | | |
+| 质量指标 | 验收合格率 | ≥95% | | |
+| 效益指标 | 社会效益指标 | 群众出行条件 | 明显改善 | |
+"""
+
+
+def test_markdown_target_form_with_shifted_rows():
+    """Some markdown rows keep their empty cells, others dropped the merged ones and were padded at the end."""
+    from loaders.extract import parse_document
+
+    form = parse_document(read_text(MARKDOWN_TARGET.encode())).forms[0]
+    assert form.form_kind == "project_target"
+    assert [(i.level1_printed, i.level2_printed, i.level3, i.target_text) for i in form.indicators] == [
+        ("产出指标", "数量指标", "养护里程", "$\\geq 120$公里"),
+        ("产出指标", "数量指标", "路面修补面积", "≥3000平方米"),
+        ("产出指标", "质量指标", "验收合格率", "≥95%"),
+        ("效益指标", "社会效益指标", "群众出行条件", "明显改善"),
+    ]
