@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from loaders.amounts import SentenceAmount, amounts_in_sentence, masked_amounts, to_wan
 from loaders.extract.common import YEAR, colon_fields, form_title_kind, title_before
+from loaders.extract.prose_indicators import indicators_in_text
 from loaders.model import AmountRecord, Block, ExtractedForm, FormSpan, IssueRecord, ReadDocument, form_over
 from loaders.textnorm import compact, to_simplified
 from loaders.vocabulary import SEEDS, Vocabulary, normalise_label
@@ -186,6 +187,10 @@ def _attach_listed(form: ExtractedForm, listed: list[int]) -> None:
             return
 
 
+# the project a notice or report is about: 实施…项目 (the first one named)
+_IMPLEMENTS = re.compile(r"实施(?P<name>[^，,。；;：:、（）()《》“”\s]{4,40}?项目)(?=[，,。；;])")
+
+
 def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedForm:
     blocks, form = form_over(doc, span)
     default_year = _year(span.title)
@@ -248,6 +253,9 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
                 )
             )
         _attach_listed(form, listed)
+        form.indicators.extend(indicators_in_text(block.text, block.line_start, vocab))
+        if form.subject_name is None and (m := _IMPLEMENTS.search(block.text)):
+            form.subject_name = m.group("name")
         if _LIST_INTRO.search(block.text):
             list_level = sections.stack[-1][0] if sections.stack else 0
             list_parents = [i for i in range(offset, len(form.amounts)) if form.amounts[i].value is not None]
