@@ -188,7 +188,7 @@ def _attach_listed(form: ExtractedForm, listed: list[int]) -> None:
 
 
 # the project a notice or report is about: 实施…项目 (the first one named)
-_IMPLEMENTS = re.compile(r"实施(?P<name>[^，,。；;：:、（）()《》“”\s]{4,40}?项目)(?=[，,。；;])")
+_IMPLEMENTS = re.compile(r"实施(?P<name>[^，,。；;：:、《》“”\s]{4,40}?项目)(?=[，,。；;])")
 
 
 def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedForm:

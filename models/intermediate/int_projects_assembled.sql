@@ -21,12 +21,15 @@ directions as (
     select * from {{ ref('spending_directions') }}
 ),
 
--- the form kinds that describe one project or special fund (department forms are not projects)
+-- the form kinds that describe one project or special fund (department forms are not projects); a
+-- narrative (a notice or a 公示) describes a project when it names the one it implements (实施…项目)
 project_forms as (
     select * from forms
-    where form_kind in (
-        'project_target', 'special_fund_summary', 'spending_direction_target', 'project_self_evaluation'
-    )
+    where
+        form_kind in (
+            'project_target', 'special_fund_summary', 'spending_direction_target', 'project_self_evaluation'
+        )
+        or (form_kind = 'narrative' and subject_name is not null)
 ),
 
 -- a label printed twice in one form keeps its first value; the others stay in landing
