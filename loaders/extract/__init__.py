@@ -12,7 +12,7 @@ import pkgutil
 from types import ModuleType
 
 from loaders.errors import NotAPerformanceDocument
-from loaders.extract.common import split_titles_out_of_cells, unplaced
+from loaders.extract.common import unplaced
 from loaders.model import FormSpan, IssueRecord, ParsedDocument, ReadDocument
 from loaders.vocabulary import Vocabulary, load_vocabulary
 
@@ -50,7 +50,6 @@ def _resolve(spans: list[tuple[ModuleType, FormSpan]], doc_blocks: list) -> list
 
 def parse_document(doc: ReadDocument, vocab: Vocabulary | None = None) -> ParsedDocument:
     vocab = vocab or load_vocabulary()
-    split_titles_out_of_cells(doc)
     spans: list[tuple[ModuleType, FormSpan]] = []
     for mod in recognisers():
         spans.extend((mod, s) for s in mod.find(doc, vocab))

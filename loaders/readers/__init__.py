@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from loaders.errors import ReadError
+from loaders.layout.titles import split_titles_out_of_cells
 from loaders.model import ReadDocument
 from loaders.readers.text import read_text
 
@@ -75,6 +76,14 @@ def detect(path: Path, data: bytes) -> str:
 
 
 def read_file(path: Path, data: bytes) -> ReadDocument:
+    """The file as lines and blocks; every format leaves here through the same layout repairs."""
+    doc = _read_by_format(path, data)
+    if doc.file_format != "text":
+        split_titles_out_of_cells(doc)  # the text reader's layout step has done it already
+    return doc
+
+
+def _read_by_format(path: Path, data: bytes) -> ReadDocument:
     fmt = detect(path, data)
     if fmt == "text":
         return read_text(data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from loaders.errors import ReadError
 from loaders.layout import lay_out
+from loaders.layout.titles import split_titles_out_of_cells
 from loaders.model import Line, ReadDocument
 
 # A note that says the document is incomplete; ingest records it as a warning (status partial).
@@ -58,6 +59,7 @@ def read_text(data: bytes, file_format: str = "text") -> ReadDocument:
         raw_lines.pop()
     lines = [Line(i + 1, t) for i, t in enumerate(raw_lines)]
     doc = ReadDocument(lines=lines, blocks=lay_out(lines), file_format=file_format)
+    split_titles_out_of_cells(doc)
     if encoding == "utf-8 truncated":
         doc.notes.append(TRUNCATED_NOTE)
     elif encoding != "utf-8":
