@@ -236,13 +236,14 @@ def _cell_like(block: Block) -> bool:
 
 
 def _cells_between_blank_lines(blocks: list[Block], vocab) -> list[Block]:
-    """Runs of short paragraphs one blank line apart that hold several labels are a table's cells."""
+    """Runs of short paragraphs, one to a line or a blank line apart, that hold several labels are a
+    table's cells (a web table copied cell by cell)."""
     out: list[Block] = []
     i = 0
     while i < len(blocks):
         j = i + 1
         if _cell_like(blocks[i]):
-            while j < len(blocks) and _cell_like(blocks[j]) and blocks[j].line_start == blocks[j - 1].line_end + 2:
+            while j < len(blocks) and _cell_like(blocks[j]) and blocks[j].line_start - blocks[j - 1].line_end in (1, 2):
                 j += 1
         run = blocks[i:j]
         texts = [b.text for b in run]

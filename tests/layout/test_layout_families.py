@@ -115,9 +115,10 @@ SELF_EVALUATION_CELLS = [
     "family",
     [
         "\n\n".join(SELF_EVALUATION_CELLS) + "\n",  # one cell per line, blank lines between
+        "\n".join(SELF_EVALUATION_CELLS) + "\n",  # one cell per line, nothing between
         " ".join(SELF_EVALUATION_CELLS) + "\n",  # a scanned page read by OCR: the whole page on one line
     ],
-    ids=["cells between blank lines", "ocr page on one line"],
+    ids=["cells between blank lines", "one cell per line", "ocr page on one line"],
 )
 def test_cell_streams_are_cut_into_rows_by_their_labels(family):
     from loaders.extract import parse_document
