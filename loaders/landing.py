@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from loaders.model import ParsedDocument
+from loaders.vocabulary import load_vocabulary
 
 PARSER_VERSION = "0.1.0"
 _PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -97,6 +98,9 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("indicator_seq", pa.int32()),
             ("level1_printed", pa.string()),
             ("level2_printed", pa.string()),
+            # the printed levels mapped through the label vocabulary once, here: dbt joins the taxonomy on them
+            ("level1_key", pa.string()),
+            ("level2_key", pa.string()),
             ("level3", pa.string()),
             ("target_text", pa.string()),
             ("target_content", pa.string()),
@@ -175,6 +179,9 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     for table, schema in SCHEMAS.items():
         cols = ", ".join(f"{f.name} {_DUCK_TYPES[f.type]}" for f in schema)
         con.execute(f"create table if not exists landing.{table} ({cols})")
+        # a warehouse landed by an earlier version gets the columns added since (filled on re-parse)
+        for f in schema:
+            con.execute(f"alter table landing.{table} add column if not exists {f.name} {_DUCK_TYPES[f.type]}")
     con.execute(DOCUMENT_VERSIONS_DDL)
 
 
@@ -253,6 +260,8 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
                     form_id=form_id,
                     document_id=doc_id,
                     indicator_seq=k,
+                    level1_key=_level_key("level1", ind.level1_printed),
+                    level2_key=_level_key("level2", ind.level2_printed),
                     **ind.__dict__,
                 )
             )
@@ -260,6 +269,11 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
             issue_seq += 1
             out["parse_issues"].append(dict(document_id=doc_id, form_id=form_id, issue_seq=issue_seq, **issue.__dict__))
     return out
+
+
+def _level_key(context: str, printed: str | None) -> str | None:
+    match = load_vocabulary().lookup(context, printed)
+    return match.field_key if match else None
 
 
 def failed_rows(meta: FileMeta, reason: str, loaded_at: dt.datetime, transient: bool = False) -> dict[str, list[dict]]:

@@ -1,5 +1,6 @@
--- Indicators with their printed 一级 / 二级 levels mapped to the standard taxonomy: the printed label through
--- the vocabulary seed (label_vocabulary, variants such as 产出指示 / 实效目标), then the taxonomy seed
+-- Indicators with their printed 一级 / 二级 levels mapped to the standard taxonomy: the printed label as the
+-- loader mapped it through the vocabulary seed (label_vocabulary, variants such as 产出指示 / 实效目标), then
+-- the taxonomy seed
 -- (indicator_taxonomy) for names and for the 一级 a 二级 belongs to when no 一级 is printed.
 with
 
@@ -8,28 +9,8 @@ indicators as (
     {{ new_documents_only() }}
 ),
 
-vocabulary as (
-    select * from {{ ref('label_vocabulary') }}
-),
-
 taxonomy as (
     select * from {{ ref('indicator_taxonomy') }}
-),
-
-level1 as (
-    select
-        {{ label_key('label') }} as label_key,
-        field_key as level1_key,
-    from vocabulary
-    where context = 'level1'
-),
-
-level2 as (
-    select
-        {{ label_key('label') }} as label_key,
-        field_key as level2_key,
-    from vocabulary
-    where context = 'level2'
 ),
 
 taxonomy1 as (
@@ -45,13 +26,9 @@ taxonomy2 as (
 mapped as (
     select
         indicators.*,
-        level1.level1_key as level1_key_printed,
-        level2.level2_key,
+        indicators.level1_vocab_key as level1_key_printed,
+        indicators.level2_vocab_key as level2_key,
     from indicators
-    left join level1
-        on indicators.level1_label_key = level1.label_key
-    left join level2
-        on indicators.level2_label_key = level2.label_key
 ),
 
 final as (

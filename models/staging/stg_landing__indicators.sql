@@ -17,6 +17,13 @@ final as (
         form_id,
         document_id,
         indicator_seq,
+        line_start,
+        line_end,
+        placement,
+        -- the printed levels as the loader mapped them through label_vocabulary (text is normalised once,
+        -- in the loader, so a traditional-character or annotated label maps the same here)
+        level1_key as level1_vocab_key,
+        level2_key as level2_vocab_key,
         nullif(trim(level1_printed), '') as level1_printed,
         nullif(trim(level2_printed), '') as level2_printed,
         nullif(trim(level3), '') as level3_name,
@@ -30,12 +37,6 @@ final as (
         nullif(trim(score_text), '') as score_text,
         nullif(trim(deviation_note), '') as deviation_note,
         nullif(trim(remark), '') as remark,
-        line_start,
-        line_end,
-        placement,
-        -- the vocabulary matches labels without spaces, colons, "+" and "(40分)" decorations
-        {{ label_key('level1_printed') }} as level1_label_key,
-        {{ label_key('level2_printed') }} as level2_label_key,
     from indicators
     where document_id in (select current_documents.document_id from current_documents)
 )
