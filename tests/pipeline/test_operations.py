@@ -60,14 +60,16 @@ def children(pid: int) -> set[int]:
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> tuple[Path, Path]:
-    """Two samples, published once; tests copy it so each starts from the same published warehouse."""
+    """Two samples landed once (no dbt build: every case here ends before it, or rebuilds from nothing);
+    tests copy it so each starts from the same warehouse."""
     root = tmp_path_factory.mktemp("ops_base")
     docs = root / "docs"
     docs.mkdir()
     for prefix in ("002", "003"):
         shutil.copy(sample(prefix), docs)
     warehouse = root / "wh" / "jixiao.duckdb"
-    pipeline.run(docs, warehouse, target="test")
+    warehouse.parent.mkdir()
+    pipeline.do_ingest(warehouse, docs, workers=0)
     return docs, warehouse
 
 
