@@ -274,7 +274,7 @@ def report(
     ]:
         table.add_column(col, justify=justify)
     for row in findings:
-        table.add_row(*row)
+        table.add_row(*map(escape, row))  # a file name may look like markup ([/]): printed literally
     out.print(table)
     card = Table(title="文档评分卡 scorecard per document (least reliable first)")
     for col in [
@@ -291,7 +291,7 @@ def report(
     ]:
         card.add_column(col, justify="left" if col in ("document", "load") else "right")
     for row in scorecard:
-        card.add_row(*row)
+        card.add_row(*map(escape, row))
     out.print(card)
 
 

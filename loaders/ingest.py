@@ -338,7 +338,12 @@ def parse_many(
     killed: dict[int, str] = {}  # task key → why its worker was killed
 
     def submit(key: int, path: Path, meta: FileMeta) -> Future:
-        return pool.submit(_parse_in_worker, key, path, root, meta, seconds)
+        try:
+            return pool.submit(_parse_in_worker, key, path, root, meta, seconds)
+        except BrokenProcessPool as exc:  # the pool broke meanwhile: handled when this file's turn comes
+            broken: Future = Future()
+            broken.set_exception(exc)
+            return broken
 
     def submit_next() -> None:
         item = next(waiting, None)

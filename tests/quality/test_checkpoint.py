@@ -15,33 +15,31 @@ from loaders.landing import create_schema
 DOC = "d" * 64
 
 
-def _landing(path, amount_overrides=None, form_kind="project_target", fact_line=3):
-    con = duckdb.connect(str(path))
-    create_schema(con)
+def _document(con, doc: str, name: str, amount_overrides=None, form_kind="project_target", fact_line=3):
+    """One landed document with a form and an amount, broken as the case asks."""
     con.execute(
         "insert into landing.documents (document_id, file_name, status, loaded_at) values (?, ?, 'ok', ?)",
-        [DOC, "bad_county_2023.txt", dt.datetime(2024, 1, 1)],
+        [doc, name, dt.datetime(2024, 1, 1)],
     )
-    con.execute("insert into landing.source_lines values (?, 1, null, '资金总额'), (?, 3, null, '100万元')", [DOC, DOC])
+    con.execute("insert into landing.source_lines values (?, 1, null, '资金总额'), (?, 3, null, '100万元')", [doc, doc])
+    form_id = f"{doc[:8]}:1"
     con.execute(
-        "insert into landing.forms (form_id, document_id, form_seq, form_kind, line_start) values ('f1', ?, 1, ?, 1)",
-        [DOC, form_kind],
+        "insert into landing.forms (form_id, document_id, form_seq, form_kind, line_start) values (?, ?, 1, ?, 1)",
+        [form_id, doc, form_kind],
     )
-    amount = dict(amount_id="f1:a1", text_printed="100万元", value_wan=100, share_pct=None, year=2023, line_no=fact_line)
+    amount = dict(text_printed="100万元", value_wan=100, share_pct=None, year=2023, line_no=fact_line)
     amount.update(amount_overrides or {})
     con.execute(
         "insert into landing.amounts (amount_id, form_id, document_id, text_printed, value_wan, share_pct, year, line_no)"
-        " values (?, 'f1', ?, ?, ?, ?, ?, ?)",
-        [
-            amount["amount_id"],
-            DOC,
-            amount["text_printed"],
-            amount["value_wan"],
-            amount["share_pct"],
-            amount["year"],
-            amount["line_no"],
-        ],
+        " values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [f"{form_id}:a1", form_id, doc, *amount.values()],
     )
+
+
+def _landing(path, **kwargs):
+    con = duckdb.connect(str(path))
+    create_schema(con)
+    _document(con, DOC, "bad_county_2023.txt", **kwargs)
     con.close()
 
 
@@ -53,6 +51,24 @@ CASES = [
     ("unknown form kind", dict(form_kind="mystery_form"), "forms.form_kind"),
     ("fact without a source line", dict(fact_line=99), "amounts.has_source_line"),
 ]
+CLEAN = {
+    "clean.txt": {},
+    "negative_adjustment.txt": dict(amount_overrides={"value_wan": -5, "text_printed": "-5万元"}),  # 调减 is a fact
+}
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory):
+    """One landing of clean documents and one broken document per case, validated once."""
+    root = tmp_path_factory.mktemp("checkpoint")
+    con = duckdb.connect(str(root / "w.duckdb"))
+    create_schema(con)
+    ids = {}
+    for n, (name, kwargs) in enumerate([*CLEAN.items(), *((c[0], c[1]) for c in CASES)]):
+        ids[name] = f"{n:02d}" + "d" * 62
+        _document(con, ids[name], name, **kwargs)
+    con.close()
+    return ids, pipeline.check_landing(root / "w.duckdb", root / "docs"), root / "docs"
 
 
 def test_clean_landing_passes(tmp_path):
@@ -64,19 +80,18 @@ def test_clean_landing_passes(tmp_path):
 
 
 @pytest.mark.parametrize("case,kwargs,where", CASES, ids=[c[0] for c in CASES])
-def test_broken_row_quarantines_its_document(tmp_path, case, kwargs, where):
-    _landing(tmp_path / "w.duckdb", **kwargs)
-    quarantined = pipeline.check_landing(tmp_path / "w.duckdb", tmp_path / "docs")
-    assert list(quarantined) == [DOC]
-    assert quarantined[DOC].startswith("landing checkpoint: ") and where in quarantined[DOC]
-    assert "\n" not in quarantined[DOC]
-    assert (tmp_path / "docs" / "index.html").exists()  # the Data Docs show the failure too
+def test_broken_row_quarantines_its_document(checked, case, kwargs, where):
+    ids, quarantined, docs = checked
+    reason = quarantined[ids[case]]
+    assert reason.startswith("landing checkpoint: ") and where in reason
+    assert "\n" not in reason
+    assert (docs / "index.html").exists()  # the Data Docs show the failure too
 
 
-def test_negative_amounts_are_facts_not_failures(tmp_path):
-    """调减 and 结余 are printed negative: a negative amount of a plausible size passes."""
-    _landing(tmp_path / "w.duckdb", amount_overrides={"value_wan": -5, "text_printed": "-5万元"})
-    assert pipeline.check_landing(tmp_path / "w.duckdb", tmp_path / "docs") == {}
+def test_only_the_broken_documents_are_quarantined(checked):
+    """Negative amounts of a plausible size (调减, 结余) are facts, not failures."""
+    ids, quarantined, _ = checked
+    assert set(quarantined) == {ids[c[0]] for c in CASES}
 
 
 def test_a_failure_that_names_no_document_stops_the_run(tmp_path):
