@@ -311,7 +311,8 @@ def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]]) 
         for table, table_rows in rows.items():
             if table_rows:
                 arrow = _table(table, table_rows)  # noqa: F841 - read by DuckDB's replacement scan
-                con.execute(f"insert into landing.{table} select * from arrow")
+                # by name: a table landed by an earlier version has its newer columns at the end
+                con.execute(f"insert into landing.{table} by name select * from arrow")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
