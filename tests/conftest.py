@@ -31,3 +31,14 @@ def warehouse_con(built_warehouse):
     con = duckdb.connect(str(built_warehouse), read_only=True)
     yield con
     con.close()
+
+
+def copy_of_night(base: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A private copy of a documents folder and the warehouse a night published from it."""
+    import shutil
+
+    docs, warehouse = tmp_path / "docs", tmp_path / "wh" / "jixiao.duckdb"
+    shutil.copytree(base[0], docs)
+    warehouse.parent.mkdir()
+    shutil.copy(base[1], warehouse)
+    return docs, warehouse

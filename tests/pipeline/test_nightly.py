@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from loaders import pipeline
-from tests.conftest import ROOT, sample
+from tests.conftest import ROOT, copy_of_night, sample
 
 NOT_MODELS = ("landing", "ops", "test_failures", "reference")
 
@@ -111,11 +111,7 @@ def base(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture()
 def published(base, tmp_path) -> tuple[Path, Path]:
-    docs, warehouse = tmp_path / "docs", tmp_path / "wh" / "jixiao.duckdb"
-    shutil.copytree(base[0], docs)
-    warehouse.parent.mkdir()
-    shutil.copy(base[1], warehouse)
-    return docs, warehouse
+    return copy_of_night(base, tmp_path)
 
 
 def test_a_reader_holding_the_warehouse_never_errors_while_the_nightly_run_publishes(published, tmp_path):

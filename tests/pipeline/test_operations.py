@@ -19,7 +19,7 @@ import pytest
 from rich.console import Console
 
 from loaders import cli, ingest, pipeline
-from tests.conftest import ROOT, sample
+from tests.conftest import ROOT, copy_of_night, sample
 
 
 def sha256(path: Path) -> str:
@@ -75,11 +75,7 @@ def base(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture()
 def published(base, tmp_path) -> tuple[Path, Path]:
-    docs, warehouse = tmp_path / "docs", tmp_path / "wh" / "jixiao.duckdb"
-    shutil.copytree(base[0], docs)
-    warehouse.parent.mkdir()
-    shutil.copy(base[1], warehouse)
-    return docs, warehouse
+    return copy_of_night(base, tmp_path)
 
 
 # --- settings ------------------------------------------------------------------------------------------
