@@ -187,6 +187,36 @@ def _attach_listed(form: ExtractedForm, listed: list[int]) -> None:
             return
 
 
+def read_paragraph_amounts(form: ExtractedForm, block: Block, year: int | None, section: str | None) -> None:
+    """The funding printed in one paragraph that sits inside a table form (a 完成情况 text copied out of its
+    cell): its amounts with their 其中 parts; shares, per-unit rates, targets and outcomes are left out."""
+    index: dict[int, int] = {}
+    listed: list[int] = []
+    for k, a in enumerate(amounts_in_sentence(block.text)):
+        if a.is_share or _not_funding(a):
+            continue
+        parent = index.get(a.parent) if a.parent is not None else None
+        index[k] = len(form.amounts)
+        if a.listed and parent is None:
+            listed.append(len(form.amounts))
+        form.amounts.append(
+            AmountRecord(
+                item_label_printed=a.label,
+                text_printed=a.text or a.printed,
+                value=a.value,
+                unit_printed=a.unit,
+                value_wan=to_wan(a.value, a.unit),
+                line_no=block.line_start,
+                stage_printed=a.stage,
+                year=a.year or year,
+                parent_seq=parent,
+                section=section,
+                placement="inferred",
+            )
+        )
+    _attach_listed(form, listed)
+
+
 # the project a notice or report is about: 实施…项目 (the first one named)
 _IMPLEMENTS = re.compile(r"实施(?P<name>[^，,。；;：:、《》“”\s]{4,40}?项目)(?=[，,。；;])")
 

@@ -27,6 +27,7 @@ from loaders.extract.common import (
     unplaced,
 )
 from loaders.extract.indicator_table import read_indicator_table
+from loaders.extract.prose_report import read_paragraph_amounts
 from loaders.model import AmountRecord, Block, Cell, ExtractedForm, FieldRecord, FormSpan, ReadDocument, form_over
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary
@@ -86,6 +87,9 @@ def extract_form(doc: ReadDocument, span: FormSpan, vocab: Vocabulary, form_kind
         block = blocks[i]
         if block.kind != "row":
             form.fields.extend(colon_fields(block.text, block.line_start, vocab, "signature"))
+            if mode == "target" or target_header:
+                # the overall target's text printed outside its cell: its amounts land like the cell's
+                read_paragraph_amounts(form, block, year, span.title)
             i += 1
             continue
         key, j = _first_key(block, vocab)
