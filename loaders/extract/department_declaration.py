@@ -17,7 +17,16 @@ a group label printed once in a vertically merged first cell (年度预算申请
 from __future__ import annotations
 
 from loaders.amounts import amounts_in_sentence, parse_money, to_wan
-from loaders.extract.common import PARTS_MARK, PLACEHOLDERS, is_header_row, row_has_label, title_before, unplaced
+from loaders.extract.common import (
+    PARTS_MARK,
+    PLACEHOLDERS,
+    is_header_row,
+    row_has_label,
+    title_before,
+    unit_in_label,
+    unplaced,
+)
+from loaders.extract.funding_rows import strip_unit
 from loaders.extract.indicator_table import read_indicator_table
 from loaders.model import (
     AmountRecord,
@@ -36,7 +45,7 @@ from loaders.vocabulary import Vocabulary
 FORM_KIND = "department_declaration"
 CONTEXT = "department_declaration"
 PRIORITY = 60  # a label form, but one whose 部门名称 row a project form must not swallow
-_GROUPS = {"budget_group", "indicator_group", "review_group"}
+_GROUPS = {"budget_group", "indicator_group", "review_group", "task_group"}
 _PARTS_HEADINGS = {"by_expenditure_nature", "by_income_nature"}
 _TOTALS = {"funding_total"}
 _LABEL_TRIM = " \t\u3000:：,，;；。"
@@ -88,6 +97,9 @@ class _Reader:
         self.total: int | None = None  # index of the last total amount
         self.parts_of: int | None = None  # parent of the amounts that follow (其中 / 按…分)
         self.level1: str | None = None
+        self.unit: str | None = None  # a unit printed in a group label (年度部门整体支出预算（万元）)
+        self.tasks: list[str | None] | None = None  # column keys of the 年度主要任务 table
+        self.task_group: str | None = None
 
     def row(self, block: Block) -> None:
         cells = list(block.cells)
@@ -95,19 +107,58 @@ class _Reader:
         if first is not None and not first.is_empty:
             key = _key(self.vocab, first.text)
             if key in _GROUPS:
-                self.group, self.section, self.level1 = key, None, None
+                self.group, self.section, self.level1, self.tasks = key, None, None, None
+                self.unit = unit_in_label(first.text)
                 if key == "budget_group":
                     self.stage = _label(first.text)
+                if key == "task_group":
+                    self.task_group = _label(strip_unit(first.text))
                 cells = cells[1:]
-            else:
-                self.group = None
+            elif self.group != "task_group" or key is not None:
+                self.group, self.unit = None, None
         rest = [c for c in cells if not c.is_empty]
         if not rest:
             return
         if self.group == "indicator_group":
             self._indicator(block, rest)
+        elif self.group == "task_group":
+            self._task(block, rest)
         else:
             self._label_values(block, rest)
+
+    def _task(self, block: Block, rest: list[Cell]) -> None:
+        """The 年度主要任务 table: a header (任务名称 | 主要内容 | 预算金额), then a row per task."""
+        keys = [_key(self.vocab, c.text) for c in rest]
+        if "task_name" in keys:
+            self.tasks = keys
+            self.unit = next((u for c in rest if (u := unit_in_label(c.text))), self.unit)
+            return
+        if not self.tasks or "task_amount" not in self.tasks:
+            self.form.issues.append(unplaced(block))
+            return
+        cells = rest[-len(self.tasks) :] if len(rest) >= len(self.tasks) else rest
+        placed = dict(zip(self.tasks[len(self.tasks) - len(cells) :], cells, strict=True))
+        name, value = placed.get("task_name"), placed.get("task_amount")
+        money = parse_money(value.text, self.unit) if value is not None else None
+        for key in ("task_name", "task_content"):
+            if placed.get(key) is not None:
+                cell = placed[key]
+                self.form.fields.append(FieldRecord(key, key, cell.text, cell.line))
+        if money is None or money.value_wan is None:
+            self.form.issues.append(unplaced(block, "unreadable_amount"))
+            return
+        self.form.amounts.append(
+            AmountRecord(
+                item_label_printed=name.text if name is not None else "",
+                text_printed=money.printed,
+                value=money.value,
+                unit_printed=money.unit or self.unit,
+                value_wan=money.value_wan,
+                line_no=value.line,
+                stage_printed=self.stage,
+                section=self.task_group,
+            )
+        )
 
     def _label_values(self, block: Block, rest: list[Cell]) -> None:
         placed = False
@@ -116,14 +167,15 @@ class _Reader:
             cell = rest[i]
             key = _key(self.vocab, cell.text)
             value = rest[i + 1] if i + 1 < len(rest) and _key(self.vocab, rest[i + 1].text) is None else None
-            money = parse_money(value.text) if value is not None else None
+            unit = unit_in_label(cell.text) or self.unit
+            money = parse_money(value.text, unit) if value is not None else None
             if key in _PARTS_HEADINGS and value is None:
                 self.section, self.parts_of = _label(cell.text), self.total
                 placed = True
                 i += 1
                 continue
-            if money is not None and money.unit is not None:
-                self._amount(cell, value, money.value, money.unit, money.printed, key)
+            if money is not None and money.value_wan is not None:
+                self._amount(cell, value, money.value, money.unit or unit, money.printed, key)
                 placed = True
                 i += 2
                 continue

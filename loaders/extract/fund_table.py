@@ -197,6 +197,28 @@ def _columns(header_rows: list[Block], vocab: Vocabulary, context: str) -> list[
     return columns
 
 
+_GRAND_TOTAL = re.compile(r"^(?:合计|总计)$")
+_FORM_SUBJECTS = ("project_name", "department_name")
+
+
+def _is_grand_total(block: Block) -> bool:
+    first = next((c for c in block.cells if not c.is_empty), None)
+    return first is not None and bool(_GRAND_TOTAL.match(compact(first.text)))
+
+
+def _ends_table(block: Block, vocab: Vocabulary, context: str) -> bool:
+    """Another table's header, or the subject row of a form printed after this table (项目名称 | …)."""
+    if is_table_header(block, vocab, context):
+        return True
+    first = next((c for c in block.cells if not c.is_empty), None)
+    if first is None:
+        return False
+    return any(
+        (m := vocab.lookup(ctx, first.text)) is not None and m.field_key in _FORM_SUBJECTS
+        for ctx in ("project_header", "evaluation_header")
+    )
+
+
 def read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[FundTable]:
     """Every table in ``doc`` whose header is labelled in ``context``, with its rows rejoined to full width."""
     tables: list[FundTable] = []
@@ -226,8 +248,10 @@ def read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[Fund
             year=int(year_m.group("year")) if year_m else None,
         )
         k = j
-        while k < len(blocks) and blocks[k].kind == "row" and not is_table_header(blocks[k], vocab, context):
+        while k < len(blocks) and blocks[k].kind == "row" and not _ends_table(blocks[k], vocab, context):
             k += 1
+            if _is_grand_total(blocks[k - 1]):
+                break  # 合计 closes the table: what follows is the next form of the notice
         table.end_index = k
         for start, end, cells in merge_rows_to_width(blocks[j:k], table.width):
             placed: list[Cell | None] = list(cells)

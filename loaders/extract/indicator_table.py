@@ -7,7 +7,7 @@ column, merged down over several rows, or as a lone section row (产出指标(40
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from loaders.extract.common import PLACEHOLDERS, align, header_columns
 from loaders.model import Block, Cell, FieldRecord, IndicatorRecord, IssueRecord
@@ -110,6 +110,28 @@ def _place(block: Block, columns: list[str | None], vocab: Vocabulary, positiona
     return align(block.cells, width, positional)
 
 
+def _leading_levels(
+    block: Block, columns: list[str | None], vocab: Vocabulary, level1: str | None, level2: str | None
+) -> tuple[Block, str | None, str | None]:
+    """Level labels printed before the columns the header names (a header that names only 指标名称 / 目标值,
+    under a merged 绩效指标 cell): they set the levels and the rest of the row is placed under the header."""
+    cells = list(block.cells)
+    while len([c for c in cells if not c.is_empty]) > len(columns) and cells:
+        text = cells[0].text
+        if cells[0].is_empty:
+            pass
+        elif "level1" not in columns and _level(vocab, "level1", text):
+            level1, level2 = text, None
+        elif "level2" not in columns and _level(vocab, "level2", text):
+            level2 = text
+        else:
+            break
+        cells.pop(0)
+    if len(cells) == len(block.cells):
+        return block, level1, level2
+    return replace(block, cells=cells), level1, level2
+
+
 def read_indicator_table(
     blocks: list[Block],
     header_index: int,
@@ -140,6 +162,7 @@ def read_indicator_table(
                 result.fields.append(FieldRecord(section.text, "qualitative_target", rest[-1].text, rest[-1].line))
             i += 1
             continue
+        block, level1, level2 = _leading_levels(block, columns, vocab, level1, level2)
         cells = _place(block, columns, vocab, positional)
         row: dict[str, str] = {}
         for key, cell in zip(columns, cells, strict=True):

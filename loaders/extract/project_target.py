@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from loaders.amounts import unit_from_header
-from loaders.extract.common import YEAR, is_header_row, row_has_label, title_before, unplaced
+from loaders.extract.common import UNIT_IN_LABEL, YEAR, is_header_row, row_has_label, title_before, unplaced
 from loaders.extract.funding_rows import FundingBlock, funding_part, strip_unit
 from loaders.extract.indicator_table import read_indicator_table
 from loaders.extract.positional_indicators import is_positional, read_positional_indicator_table
@@ -82,8 +82,12 @@ def _row_fields(block: Block, vocab: Vocabulary) -> tuple[list[FieldRecord], lis
     issues: list[IssueRecord] = []
     for text, line in pieces:
         match = vocab.lookup(CONTEXT, text)
+        part = vocab.lookup("section", text)
         if match is not None:
             fields.append(FieldRecord(text, match.field_key, "", line, match.placement))
+        elif fields and part is not None and part.field_key.startswith("funding_part"):
+            # a total and its parts on one row (项目总金额 | 500 | 其中：财政资金 | 500)
+            fields.append(FieldRecord(text, "funding_part", "", line, part.placement))
         elif fields:
             f = fields[-1]
             if not f.value_printed:
@@ -212,13 +216,21 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
             continue
         form.issues.extend(issues)
         for f in fields:
+            if f.field_key == "funding_part":
+                if funding is not None:
+                    funding.add_part(form, f.label_printed, f.value_printed, f.line_no, vocab)
+                else:
+                    form.issues.append(unplaced(block))
+                continue
             form.fields.append(f)
             if f.field_key == "project_name" and form.subject_name is None:
                 form.subject_name = f.value_printed
             if f.field_key == "funding_total":
                 # the national template prints its funding block in 万元; a copy that lost the label's
                 # unit keeps the template's
-                funding = FundingBlock.open(leading, vocab, year, form_unit or TEMPLATE_UNIT)
+                label_unit = UNIT_IN_LABEL.search(f.label_printed)
+                unit = label_unit.group("unit") if label_unit else form_unit or TEMPLATE_UNIT
+                funding = FundingBlock.open(leading, vocab, year, unit)
                 if f.value_printed:
                     funding.add_total(form, f)
         last_field = fields[-1]

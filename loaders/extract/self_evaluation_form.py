@@ -140,6 +140,7 @@ def extract_form(doc: ReadDocument, span: FormSpan, vocab: Vocabulary, form_kind
             fields, issues = label_value_fields(block, vocab, CONTEXT)
             form.issues.extend(issues)
             form.fields.extend(fields)
+            _field_amounts(form, fields, funding, year, span)
             if not fields:
                 form.issues.append(unplaced(block))
         i += 1
@@ -194,6 +195,32 @@ def _funding_row(
         )
 
 
+def _field_amounts(form: ExtractedForm, fields: list[FieldRecord], funding: _Funding, year: int | None, span: FormSpan) -> None:
+    """A total printed as a label and its value (资金规模（万元） | 85), with no funding block: an amount."""
+    for f in fields:
+        if f.field_key != "funding_total" or not f.value_printed or funding.total:
+            continue
+        unit = unit_in_label(f.label_printed) or funding.unit or _TEMPLATE_UNIT
+        money = parse_money(f.value_printed, unit)
+        if money is None:
+            continue
+        funding.total["budget"] = len(form.amounts)
+        form.amounts.append(
+            AmountRecord(
+                item_label_printed=f.label_printed,
+                text_printed=f.value_printed,
+                value=money.value,
+                unit_printed=money.unit or unit,
+                value_wan=money.value_wan,
+                line_no=f.line_no,
+                item_key="funding_total",
+                year=year,
+                section=span.title,
+                placement="exact" if money.unit or unit_in_label(f.label_printed) else "inferred",
+            )
+        )
+
+
 def _anchored(values: list[Cell], funding: _Funding, width: int) -> list[Cell | None]:
     """A short funding row placed under the header: its percentage sits under 执行率 when it has one
     (an export that drops trailing empty cells shifts the row left), else the row is right-aligned (one
@@ -201,9 +228,19 @@ def _anchored(values: list[Cell], funding: _Funding, width: int) -> list[Cell | 
     keys = [k for _, k in funding.columns]
     pct = next((k for k, c in enumerate(values) if c.text.strip().endswith(("%", "％"))), None)
     if pct is not None and "execution_rate" in keys:
-        offset = keys.index("execution_rate") - pct
-        if 0 <= offset and offset + len(values) <= width:
-            return [None] * offset + list(values) + [None] * (width - offset - len(values))
+        rate = keys.index("execution_rate")
+        before, after = values[:pct], values[pct + 1 :]
+        if len(before) <= rate and rate + 1 + len(after) <= width:
+            placed: list[Cell | None] = [None] * width
+            placed[rate] = values[pct]
+            # before the rate, a short row fills the money columns first: an empty 分值 is what it dropped
+            money = [k for k in range(rate) if keys[k] not in _SCORE_COLUMNS]
+            slots = money if len(before) <= len(money) else list(range(rate))
+            for k, cell in zip(slots[len(slots) - len(before) :], before, strict=True):
+                placed[k] = cell
+            for k, cell in enumerate(after, start=rate + 1):
+                placed[k] = cell
+            return placed
     return [None] * (width - len(values)) + list(values)
 
 

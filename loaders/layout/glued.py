@@ -31,6 +31,7 @@ _MIN_LENGTH = 150  # a glued form is long; a short line without separators is a 
 _MAX_ROW = 200  # one glued row of a form printed row by row
 _SENTENCE_INSIDE = re.compile(r"。\s*\S")
 _MIN_LABELS = 4
+_MIN_SHORT = 60
 _SEPARATORS = re.compile(r"[\t|]")
 _LABEL_CONTEXTS = (
     "project_header",
@@ -50,7 +51,8 @@ _PART_MARK_BEFORE = re.compile(r"其中\s*[:：]?\s*$")
 _PARTS_TAIL = re.compile(r"其中\s*[:：]?\s*$")
 _PAGE_MARK = re.compile(r"^\s*\d{1,3}\s*、")  # a viewer's page number at the start of a page
 _VALUE = re.compile(r"\d+(?:\.\d+)?%|\d+(?:\.\d+)?(?![\d.]|[\u4e00-\u9fff])")
-_ANNOTATION = re.compile(r"^\s*[(（][A-Za-z/]{1,5}[)）]|^\s*[:：]")
+# what a label carries after it: a column formula (A), (B/A), a weight (50分), a unit (万元), a colon
+_ANNOTATION = re.compile(r"^\s*[(（](?:[A-Za-z/]{1,5}|\d+(?:\.\d+)?分|(?:单位[:：])?(?:百万元|亿元|万元|千元|元))[)）]|^\s*[:：]")
 _TITLE = re.compile(r"(分配表|绩效目标表|目标申报表|申报表|自评表|汇总表|基础数据表)")
 # 附件12023年…分配表: the attachment number, then the title (whose year is four digits)
 _TITLE_START = re.compile(r"(?:附件|附表)\s*\d{1,2}(?=(?:19|20)\d{2}年)|(?:附件|附表)\s*\d*\s*[:：]?|[。；;：:]")
@@ -196,9 +198,11 @@ def is_glued(raw: str, vocab: Vocabulary, continuing: _State | None = None, rows
         return _is_indicator_header(continuing) and len(raw) <= _MAX_ROW and bool(re.search(r"\d", raw))
     if rows_glued and row_like and tokens and not text[: tokens[0].start].strip() and len(raw) <= _MAX_ROW:
         return True
-    if len(raw) < _MIN_LENGTH or raw.count(" ") * 10 > len(raw):
+    if raw.count(" ") * 10 > len(raw):
         return False
-    return len({t.key for t in tokens}) >= _MIN_LABELS
+    labels = len({t.key for t in tokens})
+    # a short page of a glued form still packs more labels than any sentence does
+    return labels >= _MIN_LABELS if len(raw) >= _MIN_LENGTH else len(raw) >= _MIN_SHORT and labels >= 2 * _MIN_LABELS
 
 
 # ---------------------------------------------------------------- numbers
@@ -215,8 +219,11 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
-def split_numbers(run: str, columns: list[str | None]) -> list[str] | None:
-    """Cut a run of glued digits into one number per column; the cut whose 执行率 fits wins."""
+def split_numbers(run: str, columns: list[str | None], bounds: list[Decimal | None] | None = None) -> list[str] | None:
+    """Cut a run of glued digits into one number per column; the cut whose 执行率 fits wins.
+
+    ``bounds`` are the total row's values above a part row: a part never exceeds its total, which
+    confirms a cut where no rate is printed."""
     width = len(columns)
     best: tuple[int, list[str]] | None = None
 
@@ -240,7 +247,10 @@ def split_numbers(run: str, columns: list[str | None]) -> list[str] | None:
             if is_pct != (columns[k] == "execution_rate"):
                 if not (is_pct and columns[k] is None):
                     continue
-            if _number(piece.rstrip("%")) is None:
+            number = _number(piece.rstrip("%"))
+            if number is None:
+                continue
+            if bounds and k < len(bounds) and bounds[k] is not None and not is_pct and number > bounds[k]:
                 continue
             walk(rest[end:], acc + [piece])
 
@@ -250,7 +260,8 @@ def split_numbers(run: str, columns: list[str | None]) -> list[str] | None:
         return None
     # with 预算数, 执行数 and 执行率 all printed, only a cut that the rate confirms is taken
     checkable = {"executed", "execution_rate"} <= set(columns) and any(c and c.startswith("budget") for c in columns)
-    return best[1] if best[0] >= _RATE_FITS or not checkable else None
+    bounded = bool(bounds) and any(b is not None for b in bounds)
+    return best[1] if best[0] >= _RATE_FITS or not checkable or bounded else None
 
 
 _RATE_FITS = 100
@@ -273,6 +284,10 @@ def _fit(pieces: list[str], columns: list[str | None]) -> int:
         score += 10
     if values.get("budget_initial") is not None and values.get("budget_initial") == values.get("budget_full_year"):
         score += 5
+    # a budget revised during the year stays of its order of magnitude
+    initial, full = values.get("budget_initial"), values.get("budget_full_year")
+    if initial and full and Decimal("0.1") <= initial / full <= 10:
+        score += 20
     return score
 
 
@@ -440,7 +455,7 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
         if _is_money_header(state) and (tok.key == "funding_total" or tok.context == "section"):
             for cells in _money_rows(tok.text, value, state):
                 row(cells)
-        elif tok.context == "level2" and _is_indicator_header(state):
+        elif _is_indicator_header(state) and (tok.context == "level2" or (tok.context == "level1" and value.strip())):
             for cells in _indicator_rows(tok.text, value, state):
                 row(cells)
         elif tok.context in _ROW_CONTEXTS or tok.key in ("funding_total",):
@@ -466,13 +481,16 @@ def _money_rows(label: str, value: str, state: _State) -> list[list[str]]:
     rows: list[list[str]] = []
     pos = 0
     current = label
+    total: list[Decimal | None] | None = None  # the total row's values bound its parts'
     for m in re.finditer(r"[\d.%—－]+", value):
         text = value[pos : m.start()].strip()
         if text:
             if current is not None:
                 rows.append([current])
             current = text
-        cut = _cut_row(m.group(0), keys)
+        cut = _cut_row(m.group(0), keys, total)
+        if total is None and len(cut) == len(keys):
+            total = [_number(c) if c and not c.endswith("%") else None for c in cut]
         rows.append([current or "", *cut])
         current = None
         pos = m.end()
@@ -484,19 +502,37 @@ def _money_rows(label: str, value: str, state: _State) -> list[list[str]]:
     return rows
 
 
-def _cut_row(run: str, keys: list[str | None]) -> list[str]:
+def _cut_row(run: str, keys: list[str | None], bounds: list[Decimal | None] | None = None) -> list[str]:
     """The run cut under every money column, or under the last ones (年初预算数 is often left blank)."""
     for skip in range(0, max(1, len(keys) - 1)):
-        cut = split_numbers(run, keys[skip:])
+        cut = split_numbers(run, keys[skip:], bounds[skip:] if bounds else None)
         if cut:
             return [""] * skip + cut
+    # a part row leaves 分值 and 得分 blank: its digits fill the money and rate columns only
+    kept = [j for j, k in enumerate(keys) if k not in _SCORED]
+    if len(kept) < len(keys):
+        sub = [keys[j] for j in kept]
+        sub_bounds = [bounds[j] for j in kept] if bounds else None
+        for skip in range(0, max(1, len(sub) - 1)):
+            cut = split_numbers(run, sub[skip:], sub_bounds[skip:] if sub_bounds else None)
+            if cut:
+                out = [""] * len(keys)
+                for j, piece in zip(kept[skip:], cut, strict=True):
+                    out[j] = piece
+                return out
     return [run]
+
+
+_SCORED = ("weight", "score")
 
 
 def _indicator_rows(level2: str, value: str, state: _State) -> list[list[str]]:
     """``到位率100%100%真实率100%``: a row per indicator name, its values the numbers after it."""
     keys = _header_keys(state.header)
     after = keys[keys.index("level3") + 1 :] if "level3" in keys else []
+    sequence = _indicator_sequence(value, after)
+    if sequence:
+        return [[level2 if n == 0 else "", *cells] for n, cells in enumerate(sequence)]
     rows: list[list[str]] = []
     pos = 0
     name: str | None = None
@@ -527,19 +563,16 @@ _SCORES = re.compile(r"(?P<run>\d+(?:\.\d+)?)(?P<note>[^\d%]*)$")
 def _one_indicator(value: str, after: list[str | None]) -> list[str] | None:
     """``养护里程≥120公里125公里2020无``: name, target, actual, then 分值 and 得分 glued, then a note.
 
-    The name ends where the first value starts (a comparator, or the first number after the name's
-    words); the target and the actual value each start with a comparator or a number; the scores are
-    the digits at the end, cut so that 得分 ≤ 分值.
+    The scores are the digits at the end, cut so that 得分 ≤ 分值. The name ends where the first value
+    starts (a comparator, or the first number after the name's words); the target and the actual value
+    each start with a comparator or a number. A qualitative target met as printed is printed twice
+    (``…负担减轻有效减轻有效减轻``): the repeated ending is the target and the actual.
     """
     text = value.strip()
-    start = _VALUE_START.search(text)
-    if start is None or start.start() == 0:
-        return None
-    name, rest = text[: start.start()], text[start.start() :]
-    cells = {"level3": name}
+    cells = {}
     scored = [k for k in after if k in ("weight", "score")]
     if scored:
-        m = _SCORES.search(rest)
+        m = _SCORES.search(text)
         if m is None:
             return None
         cut = split_numbers(m.group("run"), scored)
@@ -548,16 +581,154 @@ def _one_indicator(value: str, after: list[str | None]) -> list[str] | None:
         cells.update(zip(scored, cut, strict=True))
         if m.group("note").strip():
             cells["deviation_note"] = m.group("note").strip()
-        rest = rest[: m.start()]
+        text = text[: m.start()]
     values = [k for k in after if k in ("target", "actual")]
+    start = _VALUE_START.search(text)
+    if start is None or start.start() == 0:
+        twice = _said_twice(text) if len(values) == 2 else None
+        if twice is None:
+            return None
+        name, word = twice
+        cells.update(level3=name, target=word, actual=word)
+        return [name] + [cells.get(k) or "" for k in after]
+    name, rest = text[: start.start()], text[start.start() :]
+    cells["level3"] = name
     starts = [m.start() for m in _VALUE_START.finditer(rest) if m.start() == 0 or not rest[m.start() - 1].isdigit()]
-    # a comparator starts a value, and so does a number that follows a unit (公里125 → 125)
-    bounds = [b for k, b in enumerate(starts) if k == 0 or not _COMPARATOR.match(rest[b - 1])]
+    # a comparator starts a value, and so does a number that follows a unit (公里125 → 125) or a
+    # percentage (100%95%)
+    bounds = sorted({0, *(b for b in starts if b == 0 or not _COMPARATOR.match(rest[b - 1]))})
     if len(values) == 2 and len(bounds) >= 2:
         cells["target"], cells["actual"] = rest[: bounds[1]], rest[bounds[1] :]
     elif values:
         cells[values[0]] = rest
-    return [cells.get(k) or "" for k in after[:0]] + [name] + [cells.get(k) or "" for k in after]
+    return [name] + [cells.get(k) or "" for k in after]
+
+
+# a digit inside a range or a decimal continues its value (1-3月, 0.5), and so does one inside a date
+# (2024年12月底前, 3月15日)
+_CONTINUES = "至-—~～."
+_DATE_GOES_ON = {"年": re.compile(r"\d{1,2}月"), "月": re.compile(r"\d{1,2}[日号]")}
+
+
+def _value_starts(text: str, typed: bool = False) -> list[int]:
+    """Where values start in glued indicator text: a comparator, or a number after words or a unit,
+    never a number right after a comparator or inside a date; with a 指标性质 column (``typed``), also
+    定性 / 定量."""
+    out = [m.start() for m in re.finditer("定性|定量", text)] if typed else []
+    for m in _VALUE_START.finditer(text):
+        b = m.start()
+        before = text[b - 1] if b else ""
+        if before and (before.isdigit() or before in _CONTINUES or _COMPARATOR.match(before)):
+            continue
+        if before in _DATE_GOES_ON and _DATE_GOES_ON[before].match(text, b):
+            continue
+        out.append(b)
+    return sorted(set(out))
+
+
+def _indicator_sequence(value: str, after: list[str | None]) -> list[list[str]] | None:
+    """Several indicators glued in a row (``救助人次≥1200人次1350人次2020资助参保人数≥800人…``).
+
+    Each is a name, then its cells in the header's order: a target or actual value starts with a
+    comparator or a number and runs to the next value; 分值 / 得分 are a run of digits (cut so that
+    得分 ≤ 分值); a 指标性质 is a comparator or 定性 / 定量, a 度量单位 the words after a number; the words up
+    to the next value are the next indicator's name, or at the very end the deviation note. Read only
+    when every indicator fits: anything else is :func:`_one_indicator`'s.
+    """
+    if not any(k in ("target", "actual") for k in after):
+        return None
+    typed = "value_type" in after
+    text = value.strip()
+    rows: list[list[str]] = []
+    while text:
+        starts = [b for b in _value_starts(text, typed) if b > 0]
+        if not starts:
+            break
+        cells = _read_cells(text[starts[0] :], after)
+        if cells is None:
+            return None
+        read, used = cells
+        read["level3"] = text[: starts[0]]
+        text = text[starts[0] + used :]
+        if not [b for b in _value_starts(text, typed) if b > 0] and text.strip():
+            if "deviation_note" not in after:
+                return None
+            read["deviation_note"] = text.strip()
+            text = ""
+        rows.append([read["level3"], *[read.get(k) or "" for k in after]])
+    if text.strip() or not rows:
+        return None
+    return rows
+
+
+_VALUE_TYPE = re.compile(r"定性|定量|[≥≤><=＞＜]{1,2}")
+_NUMBER_AND_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>\D*)$")
+
+
+def _read_cells(rest: str, after: list[str | None], k: int = 0, pos: int = 0) -> tuple[dict[str, str], int] | None:
+    """The cells from column ``k`` on at ``rest[pos:]``, in the header's order, and where they end.
+
+    A run of digits under 分值 may have swallowed the number that starts the next value (15 · 100% printed
+    as 15100%): each cut is tried, longest first, and the first that lets the rest of the row fit wins.
+    """
+    if k >= len(after):
+        return {}, pos
+    key = after[k]
+    if key in _SCORED:
+        group = [key]
+        while k + len(group) < len(after) and after[k + len(group)] in _SCORED:
+            group.append(after[k + len(group)])
+        run = re.match(r"\d+(?:\.\d+)?", rest[pos:])
+        if run is None:
+            return None
+        for length in range(len(run.group(0)), 0, -1):
+            cut = split_numbers(run.group(0)[:length], group)
+            if cut is None or any((_number(c) or 0) > 100 for c in cut):
+                continue
+            tail = _read_cells(rest, after, k + len(group), pos + length)
+            if tail is not None and (length == len(run.group(0)) or re.match(r"[≥≤><=＞＜\d]", rest[pos + length :])):
+                cells, end = tail
+                cells.update(zip(group, cut, strict=True))
+                return cells, end
+        return None
+    if key == "value_type":
+        m = _VALUE_TYPE.match(rest[pos:])
+        tail = _read_cells(rest, after, k + 1, pos + (m.end() if m else 0))
+        if tail is not None and m:
+            tail[0]["value_type"] = m.group(0)
+        return tail
+    if key in ("target", "actual"):
+        nxt = [b for b in _value_starts(rest[pos:]) if b > 0]
+        end = pos + nxt[0] if nxt else len(rest)
+        piece = rest[pos:end]
+        if not piece:
+            return None
+        half = len(piece) // 2
+        if key == "target" and "actual" in after[k + 1 : k + 2] and half >= 2 and piece == piece[:half] * 2:
+            # a qualitative target met as printed: the same words twice
+            tail = _read_cells(rest, after, k + 2, end)
+            if tail is not None:
+                tail[0]["target"] = tail[0]["actual"] = piece[:half]
+            return tail
+        tail = _read_cells(rest, after, k + 1, end)
+        if tail is None:
+            return None
+        unit = _NUMBER_AND_UNIT.match(piece) if "unit" in after[k + 1 : k + 2] else None
+        if unit is not None:
+            tail[0][key], tail[0]["unit"] = unit.group("number"), unit.group("unit")
+        else:
+            tail[0][key] = piece
+        return tail
+    return _read_cells(rest, after, k + 1, pos)
+
+
+def _said_twice(text: str) -> tuple[str, str] | None:
+    """(name, word) when ``text`` is a name followed by the same word of two or more characters twice."""
+    for length in range(len(text) // 3, 1, -1):
+        word = text[-length:]
+        if text.endswith(word * 2) and len(text) > 2 * length:
+            return text[: -2 * length], word
+    return None
 
 
 _COMPARATOR = re.compile(r"[≥≤><=＞＜]")

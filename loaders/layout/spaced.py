@@ -16,6 +16,7 @@ _WIDE_GAP = re.compile(r"(?: {2,}|\u3000+)")
 _GAP = re.compile(r"[ \u3000]+")
 _NUMBER = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?\s*[%％]?$")
 _MAX_CELL = 80
+_SHORT = 30  # a cell of an item row, not a sentence
 _FIELD_CONTEXTS = ("project_header", "evaluation_header")
 # a full stop with more text after it inside one piece: a sentence, not a cell
 _SENTENCE_INSIDE = re.compile(r"[。；;]\s*\S")
@@ -46,7 +47,13 @@ def spaced_cells(raw: str, vocab: Vocabulary, after_row: bool = False) -> list[s
             return pieces
         if after_row and raw[:1] in (" ", "\u3000", "\t"):
             return pieces
+        # an item row under a table row: short cells ending in its amount (公共卫生服务 开展… 860)
+        if after_row and len(pieces) >= 3 and _NUMBER.match(pieces[-1]) and all(len(p) <= _SHORT for p in pieces):
+            return pieces
     wide = [p for p in _WIDE_GAP.split(text) if p.strip()]
     if len(wide) >= 2 and any(vocab.is_label(p) for p in wide):
+        return wide
+    # wide gaps between short pieces right under a table row: the next row of that table
+    if after_row and len(wide) >= 2 and _NUMBER.match(wide[-1]) and all(_cell_like(p) and len(p) <= _SHORT for p in wide):
         return wide
     return None

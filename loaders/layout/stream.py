@@ -88,9 +88,8 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
             j = i
             while j < n and not is_row_start(j):
                 j += 1
-            width = len(header) - header.index("level3")
-            body = cells[i:j]
-            chunks = [body[k : k + width] for k in range(0, len(body), width)] or [[]]
+            columns = header[header.index("level3") :]
+            chunks = _indicator_rows(cells[i:j], columns) or [[]]
             rows.append(levels + chunks[0])
             rows.extend(chunks[1:])
             i = j
@@ -101,3 +100,53 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
         rows.append(cells[i:j])
         i = j
     return [r for r in rows if r]
+
+
+# Trailing columns a web table leaves out of its cell stream when they are empty (偏差原因 of an
+# indicator that met its target): a row may end before them.
+_OPTIONAL = {"deviation_note", "remark"}
+_NUMERIC = {"weight", "score"}
+_TARGET_SHAPE = re.compile(r"^[≥≤><=＞＜]|^\d")
+
+
+def _fit(row: list[Cell], columns: list[str | None]) -> int:
+    """How well cells fit one indicator row under ``columns``: a name first, numbers under 分值 / 得分."""
+    name = row[0].text.strip()
+    fit = -3 if _NUMBER.match(name) or _TARGET_SHAPE.match(name) else 2
+    for key, cell in zip(columns, row, strict=False):
+        if key in _NUMERIC:
+            fit += 1 if _NUMBER.match(cell.text.strip()) else -1
+        elif key in _OPTIONAL and (_NUMBER.match(cell.text.strip()) or _TARGET_SHAPE.match(cell.text.strip())):
+            fit -= 2
+    return fit
+
+
+def _indicator_rows(body: list[Cell], columns: list[str | None]) -> list[list[Cell]]:
+    """Cut the cells after a level label into indicator rows from 三级指标 on.
+
+    Every row has the header's width, except that its trailing optional cells may be missing; which cut
+    is right follows from the cells' shapes (best total fit over the whole run, by dynamic programming).
+    """
+    width = len(columns)
+    shortest = width
+    while shortest > 1 and columns[shortest - 1] in _OPTIONAL:
+        shortest -= 1
+    if shortest == width or not body:
+        return [body[k : k + width] for k in range(0, len(body), width)]
+    n = len(body)
+    best: list[tuple[int, list[int]] | None] = [None] * (n + 1)
+    best[0] = (0, [])
+    for p in range(n):
+        if best[p] is None:
+            continue
+        score, cuts = best[p]
+        for length in range(shortest, width + 1):
+            q = min(p + length, n)
+            fit = _fit(body[p:q], columns) - (3 if p + length > n else 0)  # a cut-off last row
+            if best[q] is None or score + fit > best[q][0]:
+                best[q] = (score + fit, [*cuts, q])
+            if q == n:
+                break
+    ends = best[n][1] if best[n] else []
+    starts = [0, *ends[:-1]]
+    return [body[a:b] for a, b in zip(starts, ends, strict=True)]
