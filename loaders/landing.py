@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from loaders.model import ParsedDocument
-from loaders.vocabulary import load_vocabulary
+from loaders.vocabulary import load_vocabulary, normalise_label
 
 PARSER_VERSION = "0.1.0"
 _PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +55,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("subject_name", pa.string()),
             ("line_start", pa.int32()),
             ("line_end", pa.int32()),
+            ("subject_key", pa.string()),  # the subject's name normalised once (normalise_label)
         ]
     ),
     "form_fields": pa.schema(
@@ -88,6 +89,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("section", pa.string()),
             ("line_no", pa.int32()),
             ("placement", pa.string()),
+            # the printed label and section normalised once, here (normalise_label): dbt matches its
+            # patterns on these and never re-normalises text
+            ("item_label_key", pa.string()),
+            ("section_key", pa.string()),
         ]
     ),
     "indicators": pa.schema(
@@ -243,6 +248,7 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
                 form_kind=form.form_kind,
                 title=form.title,
                 subject_name=form.subject_name,
+                subject_key=normalise_label(form.subject_name) if form.subject_name else None,
                 line_start=form.line_start,
                 line_end=form.line_end,
             )
@@ -252,6 +258,8 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
         for k, a in enumerate(form.amounts, start=1):
             row = {key: v for key, v in a.__dict__.items() if key != "parent_seq"}
             row["parent_amount_id"] = f"{form_id}:a{a.parent_seq + 1}" if a.parent_seq is not None else None
+            row["item_label_key"] = normalise_label(a.item_label_printed or "")
+            row["section_key"] = normalise_label(a.section) if a.section else None
             out["amounts"].append(dict(amount_id=f"{form_id}:a{k}", form_id=form_id, document_id=doc_id, amount_seq=k, **row))
         for k, ind in enumerate(form.indicators, start=1):
             out["indicators"].append(

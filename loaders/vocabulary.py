@@ -26,7 +26,7 @@ _ANNOTATION = re.compile(r"\s*[（(]\s*(?:[A-Za-z][A-Za-z/+\-*×÷ ]*|必填[^�
 
 
 # a unit printed after a label (资金总额(万元), 金额（单位：元）) says how its values are scaled, not what they are
-_UNIT_NOTE = re.compile(r"\s*[（(]\s*(?:单位\s*[:：]?\s*)?(?:百万元|亿元|万元|千元|元)\s*[）)]\s*$")
+_UNIT_NOTE = re.compile(r"\s*[（(]\s*(?:单位\s*[:：]?\s*)?(?:百万元|亿元|万元|千元|元|分|%)\s*[）)]\s*$")
 
 
 _PART_PREFIX = re.compile(r"^其中\s*[:：]?\s*(?=\S)")
@@ -49,11 +49,6 @@ def normalise_label(printed: str) -> str:
 
 
 _OCR_DASH = re.compile(r"^[—－\-_ー一]+(?=级)")
-# Column labels this long survive one misread character (OCR) when no other label is that close. Only
-# column headers: field labels and level names have near neighbours that are other words (时效指标 /
-# 绩效指标, 办公经费 / 三公经费).
-_FUZZY_MIN = 5
-_FUZZY_CONTEXTS = ("indicator_column", "funding_column")
 
 
 @dataclass(frozen=True)
@@ -66,19 +61,9 @@ class Match:
 class Vocabulary:
     def __init__(self, rows: list[dict[str, str]]):
         self._by_context: dict[str, dict[str, tuple[str, str]]] = {}
-        # each label with one character masked, for reading labels with one misread character
-        self._masked: dict[str, dict[str, set[str]]] = {}
         for row in rows:
             ctx = self._by_context.setdefault(row["context"], {})
             ctx[normalise_label(row["label"])] = (row["field_key"], row["standard_label"])
-        for context, labels in self._by_context.items():
-            if context not in _FUZZY_CONTEXTS:
-                continue
-            masked = self._masked.setdefault(context, {})
-            for label in labels:
-                if len(label) >= _FUZZY_MIN:
-                    for i in range(len(label)):
-                        masked.setdefault(f"{label[:i]}?{label[i + 1 :]}", set()).add(label)
 
     def lookup(self, context: str, printed: str | None) -> Match | None:
         if not printed:
@@ -87,20 +72,9 @@ class Vocabulary:
         labels = self._by_context.get(context, {})
         hit = labels.get(norm)
         if hit is None:
-            near = self._near(context, norm)
-            return None if near is None else Match(*labels[near], "alias")
+            return None
         placement = "exact" if norm == normalise_label(hit[1]) else "alias"
         return Match(hit[0], hit[1], placement)
-
-    def _near(self, context: str, norm: str) -> str | None:
-        """The one label of ``context`` that differs from ``norm`` in one character, if exactly one does."""
-        if len(norm) < _FUZZY_MIN or len(norm) > 12:
-            return None
-        masked = self._masked.get(context, {})
-        found: set[str] = set()
-        for i in range(len(norm)):
-            found |= masked.get(f"{norm[:i]}?{norm[i + 1 :]}", set())
-        return next(iter(found)) if len(found) == 1 else None
 
     def labels(self, context: str) -> set[str]:
         return set(self._by_context.get(context, {}))

@@ -27,14 +27,13 @@ funding_stages as (
     select * from {{ ref('funding_stages') }}
 ),
 
--- the label as the patterns see it: no spaces, colons, "+" or numbering such as "3、" / "一、"
+-- the label as the patterns see it, normalised once by the loader (simplified characters, no spaces,
+-- colons, "+", weights or numbering such as "3、" / "一、")
 labelled as (
     select
         amounts.*,
-        regexp_replace(
-            {{ label_key('amounts.item_label_printed') }}, '^[一二三四五六七八九十\d]+[、.．]', ''
-        ) as label_match,
-        {{ label_key('amounts.section') }} as section_match,
+        amounts.item_label_key as label_match,
+        amounts.section_key as section_match,
     from amounts
 ),
 

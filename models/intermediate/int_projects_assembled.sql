@@ -76,6 +76,7 @@ assembled as (
         pivoted.basis_text,
         pivoted.spending_direction_printed,
         pivoted.fund_name,
+        project_forms.subject_key,
         project_forms.line_start,
         project_forms.line_end,
         coalesce(pivoted.project_name, project_forms.subject_name) as project_name,
@@ -89,7 +90,7 @@ keyed as (
     select
         *,
         min(form_seq) over (
-            partition by document_id, coalesce(nullif({{ label_key('project_name') }}, ''), cast(form_seq as varchar))
+            partition by document_id, coalesce(subject_key, cast(form_seq as varchar))
         ) as project_form_seq,
     from assembled
 ),

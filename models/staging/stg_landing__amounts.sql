@@ -29,6 +29,8 @@ final as (
         section,
         line_no,
         placement,
+        item_label_key,
+        coalesce(section_key, '') as section_key,
         trim(item_label_printed) as item_label_printed,
     from amounts
     where document_id in (select current_documents.document_id from current_documents)

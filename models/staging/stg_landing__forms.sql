@@ -21,6 +21,7 @@ final as (
         line_end,
         nullif(trim(title), '') as form_title,
         nullif(trim(subject_name), '') as subject_name,
+        nullif(subject_key, '') as subject_key,
     from forms
     where document_id in (select current_documents.document_id from current_documents)
 )
