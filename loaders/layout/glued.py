@@ -75,6 +75,7 @@ class _Token:
 class _State:
     header: list[_Token] = field(default_factory=list)
     seq_next: int | None = None
+    total: list[Decimal | None] | None = None  # the funding total's values, which bound its parts'
 
 
 class _NoKey:
@@ -260,7 +261,9 @@ def split_numbers(run: str, columns: list[str | None], bounds: list[Decimal | No
         return None
     # with 预算数, 执行数 and 执行率 all printed, only a cut that the rate confirms is taken
     checkable = {"executed", "execution_rate"} <= set(columns) and any(c and c.startswith("budget") for c in columns)
-    bounded = bool(bounds) and any(b is not None for b in bounds)
+    # with no rate printed, the total's values above confirm a part's cut instead
+    rate_printed = any(c == "execution_rate" and p not in _DASHES for c, p in zip(columns, best[1], strict=True))
+    bounded = bool(bounds) and any(b is not None for b in bounds) and not rate_printed
     return best[1] if best[0] >= _RATE_FITS or not checkable or bounded else None
 
 
@@ -371,8 +374,18 @@ def _cut_sequence(amount: str, rest: str, state: _State) -> tuple[str, str]:
     return amount, rest
 
 
+# short words between spaces with no digit, at the end of a glued line that has none: a site's chrome
+_CHROME_TAIL = re.compile(r"(?:[ \u3000]+[^\s\d]{1,8}){1,5}[ \u3000]*$")
+
+
 def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state: _State | None = None) -> list[Block]:
     """The blocks of one glued line; ``state`` carries the open table header into the next page's line."""
+    chrome = _CHROME_TAIL.search(raw)
+    if chrome and not _labels(_matchable(chrome.group(0)), vocab):
+        # a site's buttons after the form (打印 关闭): the form ends before them
+        blocks = blocks_of_line(raw[: chrome.start()], no, page, vocab, state)
+        blocks.append(Block("paragraph", no, no, text=chrome.group(0).strip(), page=page))
+        return blocks
     text = _matchable(raw)
     if state is not None and state.header:
         text = _PAGE_MARK.sub(lambda m: " " * len(m.group(0)), text, count=1)
@@ -453,7 +466,7 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
             k += 1
             continue
         if _is_money_header(state) and (tok.key == "funding_total" or tok.context == "section"):
-            for cells in _money_rows(tok.text, value, state):
+            for cells in _money_rows(tok.text, value, state, tok.key):
                 row(cells)
         elif _is_indicator_header(state) and (tok.context == "level2" or (tok.context == "level1" and value.strip())):
             for cells in _indicator_rows(tok.text, value, state):
@@ -475,22 +488,24 @@ def _is_indicator_header(state: _State) -> bool:
     return any(t.key == "level3" for t in state.header)
 
 
-def _money_rows(label: str, value: str, state: _State) -> list[list[str]]:
+def _money_rows(label: str, value: str, state: _State, key: str | None = None) -> list[list[str]]:
     """``194.9194.9100%其中:中央补助194.9194.9100%其他资金``: a row per label, its digits cut per column."""
     keys = _header_keys(state.header)
     rows: list[list[str]] = []
     pos = 0
     current = label
-    total: list[Decimal | None] | None = None  # the total row's values bound its parts'
+    is_total = key == "funding_total"
     for m in re.finditer(r"[\d.%—－]+", value):
         text = value[pos : m.start()].strip()
         if text:
             if current is not None:
                 rows.append([current])
             current = text
-        cut = _cut_row(m.group(0), keys, total)
-        if total is None and len(cut) == len(keys):
-            total = [_number(c) if c and not c.endswith("%") else None for c in cut]
+            is_total = False
+        cut = _cut_row(m.group(0), keys, None if is_total else state.total)
+        if is_total and len(cut) == len(keys):
+            state.total = [_number(c) if c and not c.endswith("%") else None for c in cut]
+        is_total = False
         rows.append([current or "", *cut])
         current = None
         pos = m.end()
