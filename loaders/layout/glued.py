@@ -619,9 +619,9 @@ def _one_indicator(value: str, after: list[str | None]) -> list[str] | None:
     return [name] + [cells.get(k) or "" for k in after]
 
 
-# a digit inside a range or a decimal continues its value (1-3月, 0.5), and so does one inside a date
-# (2024年12月底前, 3月15日)
-_CONTINUES = "至-—~～."
+# a digit inside a range, a decimal or an enumeration continues its text (1-3月, 0.5, 稻谷、500吨), and
+# so does one inside a date (2024年12月底前, 3月15日)
+_CONTINUES = "至-—~～.、"
 _DATE_GOES_ON = {"年": re.compile(r"\d{1,2}月"), "月": re.compile(r"\d{1,2}[日号]")}
 
 
@@ -637,6 +637,8 @@ def _value_starts(text: str, typed: bool = False) -> list[int]:
             continue
         if before in _DATE_GOES_ON and _DATE_GOES_ON[before].match(text, b):
             continue
+        if text[max(0, b - 2) : b] == "指标" and re.match(r"\d{1,2}(?!\d)", text[b:]):
+            continue  # the template's numbering of an indicator (指标1免费发放…)
         out.append(b)
     return sorted(set(out))
 
@@ -661,18 +663,18 @@ def _indicator_sequence(value: str, after: list[str | None]) -> list[list[str]] 
             break
         cells = _read_cells(text[starts[0] :], after)
         if cells is None:
-            return None
+            break  # a row cut off (a page or the text ends): what is left is kept as printed
         read, used = cells
         read["level3"] = text[: starts[0]]
         text = text[starts[0] + used :]
-        if not [b for b in _value_starts(text, typed) if b > 0] and text.strip():
-            if "deviation_note" not in after:
-                return None
+        if not [b for b in _value_starts(text, typed) if b > 0] and text.strip() and "deviation_note" in after:
             read["deviation_note"] = text.strip()
             text = ""
         rows.append([read["level3"], *[read.get(k) or "" for k in after]])
-    if text.strip() or not rows:
+    if not rows:
         return None
+    if text.strip():
+        rows.append(["", text.strip()])
     return rows
 
 
@@ -680,14 +682,24 @@ _VALUE_TYPE = re.compile(r"定性|定量|[≥≤><=＞＜]{1,2}")
 _NUMBER_AND_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>\D*)$")
 
 
-def _read_cells(rest: str, after: list[str | None], k: int = 0, pos: int = 0) -> tuple[dict[str, str], int] | None:
-    """The cells from column ``k`` on at ``rest[pos:]``, in the header's order, and where they end.
+def _read_cells(rest: str, after: list[str | None]) -> tuple[dict[str, str], int] | None:
+    """The cells at the start of ``rest`` in the header's order, and where they end: of every way the
+    row can be cut, the likeliest (see :func:`_likely`)."""
+    parses = list(_parses(rest, after, 0, 0))
+    if not parses:
+        return None
+    return max(parses, key=lambda p: _likely(p[0]))
+
+
+def _parses(rest: str, after: list[str | None], k: int, pos: int):
+    """Every cut of ``rest[pos:]`` into the cells of columns ``after[k:]``: (cells, end) pairs.
 
     A run of digits under 分值 may have swallowed the number that starts the next value (15 · 100% printed
-    as 15100%): each cut is tried, longest first, and the first that lets the rest of the row fit wins.
+    as 15100%, 8 · 550万粒 as 8550万粒): each cut of it is a candidate.
     """
     if k >= len(after):
-        return {}, pos
+        yield {}, pos
+        return
     key = after[k]
     if key in _SCORED:
         group = [key]
@@ -695,46 +707,66 @@ def _read_cells(rest: str, after: list[str | None], k: int = 0, pos: int = 0) ->
             group.append(after[k + len(group)])
         run = re.match(r"\d+(?:\.\d+)?", rest[pos:])
         if run is None:
-            return None
+            return
+        # only a value column after the scores can have taken their last digits
+        takes = k + len(group) < len(after) and after[k + len(group)] in ("target", "actual", "value_type")
         for length in range(len(run.group(0)), 0, -1):
+            if length < len(run.group(0)) and not (takes and re.match(r"[≥≤><=＞＜\d]", rest[pos + length :])):
+                continue
             cut = split_numbers(run.group(0)[:length], group)
             if cut is None or any((_number(c) or 0) > 100 for c in cut):
                 continue
-            tail = _read_cells(rest, after, k + len(group), pos + length)
-            if tail is not None and (length == len(run.group(0)) or re.match(r"[≥≤><=＞＜\d]", rest[pos + length :])):
-                cells, end = tail
-                cells.update(zip(group, cut, strict=True))
-                return cells, end
-        return None
+            for cells, end in _parses(rest, after, k + len(group), pos + length):
+                yield {**cells, **dict(zip(group, cut, strict=True))}, end
+        return
     if key == "value_type":
         m = _VALUE_TYPE.match(rest[pos:])
-        tail = _read_cells(rest, after, k + 1, pos + (m.end() if m else 0))
-        if tail is not None and m:
-            tail[0]["value_type"] = m.group(0)
-        return tail
+        for cells, end in _parses(rest, after, k + 1, pos + (m.end() if m else 0)):
+            yield ({**cells, "value_type": m.group(0)} if m else cells), end
+        return
     if key in ("target", "actual"):
+        if pos >= len(rest):
+            yield {}, pos  # the text ends inside the row (a cut-off page): its last cells are missing
+            return
         nxt = [b for b in _value_starts(rest[pos:]) if b > 0]
         end = pos + nxt[0] if nxt else len(rest)
+        # a percentage ends its value: words after it are the next indicator's name
+        percent = _PERCENT_VALUE.match(rest, pos, end)
+        if percent and percent.end() < end:
+            end = percent.end()
         piece = rest[pos:end]
         if not piece:
-            return None
+            return
         half = len(piece) // 2
         if key == "target" and "actual" in after[k + 1 : k + 2] and half >= 2 and piece == piece[:half] * 2:
             # a qualitative target met as printed: the same words twice
-            tail = _read_cells(rest, after, k + 2, end)
-            if tail is not None:
-                tail[0]["target"] = tail[0]["actual"] = piece[:half]
-            return tail
-        tail = _read_cells(rest, after, k + 1, end)
-        if tail is None:
-            return None
+            for cells, stop in _parses(rest, after, k + 2, end):
+                yield {**cells, "target": piece[:half], "actual": piece[:half]}, stop
+            return
         unit = _NUMBER_AND_UNIT.match(piece) if "unit" in after[k + 1 : k + 2] else None
-        if unit is not None:
-            tail[0][key], tail[0]["unit"] = unit.group("number"), unit.group("unit")
-        else:
-            tail[0][key] = piece
-        return tail
-    return _read_cells(rest, after, k + 1, pos)
+        own = {key: unit.group("number"), "unit": unit.group("unit")} if unit else {key: piece}
+        for cells, stop in _parses(rest, after, k + 1, end):
+            yield {**cells, **own}, stop
+        return
+    yield from _parses(rest, after, k + 1, pos)
+
+
+_PERCENT_VALUE = re.compile(r"[≥≤><=＞＜]*\d+(?:\.\d+)?[%％](?!以上|以下|以内|左右|及以上|及以下)")
+_LEADING_NUMBER = re.compile(r"[≥≤><=＞＜]*(\d+(?:\.\d+)?)")
+
+
+def _likely(cells: dict[str, str]) -> int:
+    """How plausible a cut of one indicator row is: 得分 never above 分值 and most often equal to it; a
+    target and its actual value of one order of magnitude, most often equal."""
+    score = 0
+    weight, got = _number(cells.get("weight", "")), _number(cells.get("score", ""))
+    if weight is not None and got is not None:
+        score += 2 if weight == got else (1 if got <= weight else -5)
+    target, actual = (_LEADING_NUMBER.match(cells.get(k, "")) for k in ("target", "actual"))
+    if target and actual:
+        t, a = Decimal(target.group(1)), Decimal(actual.group(1))
+        score += 2 if t == a else (1 if t and a and Decimal("0.5") <= a / t <= 2 else 0)
+    return score
 
 
 def _said_twice(text: str) -> tuple[str, str] | None:
