@@ -61,6 +61,9 @@ class Block:
     # every cell in its column (Word/Excel/PDF tables, tab-separated rows); False where the layout drops
     # the cells a merge covers (cell-per-line exports, pipe runs, spaced rows), so a short row needs aligning
     positional: bool = True
+    # False where a printed row may go on in the next block: Word's cell-per-line text ends a row at every
+    # empty line, even one inside a cell
+    ends_known: bool = True
 
     @property
     def texts(self) -> list[str]:

@@ -125,6 +125,11 @@ def merge_rows_to_width(blocks: list[Block], width: int) -> list[tuple[int, int,
     for i, block in enumerate(blocks):
         if block.kind != "row":
             continue
+        if start is None and block.ends_known:
+            # a row whose layout marks its end (a line of its own, a closing run of bars, a cut by labels)
+            # is whole, however short
+            rows.append((i, i + 1, list(block.cells)))
+            continue
         if start is None:
             start, cells = i, []
         cells = cells + list(block.cells)

@@ -85,13 +85,15 @@ def _is_level(vocab: Vocabulary, text: str, level: str | None = None) -> bool:
 
 
 def is_table_header(block: Block, vocab: Vocabulary, context: str) -> bool:
-    """A header row: most of its filled cells are column labels of ``context``, a name column among them."""
+    """A header row: most of its filled cells are column labels of ``context``, a name column among them
+    (the fund or project, or in an allocation table the region or unit that receives the money)."""
     if block.kind != "row":
         return False
     filled = [c for c in block.cells if not c.is_empty]
     keys = [_lookup(vocab, context, c.text)[0] for c in filled]
     hits = [k for k in keys if k is not None]
-    return "project_name" in hits and len(hits) >= MIN_HEADER_HITS and len(hits) * 2 > len(filled)
+    named = "project_name" in hits or (any(k in _RECIPIENTS for k in hits) and any(is_money_key(k) for k in hits))
+    return named and len(hits) >= MIN_HEADER_HITS and len(hits) * 2 > len(filled)
 
 
 def _is_level_row(block: Block, vocab: Vocabulary) -> bool:
@@ -219,6 +221,31 @@ def _ends_table(block: Block, vocab: Vocabulary, context: str) -> bool:
     )
 
 
+_AMOUNT = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?$")
+
+
+def is_money_key(key: str | None) -> bool:
+    return key in MONEY_KEYS or bool(key and key.startswith("funding_part"))
+
+
+def _place_short(cells: list[Cell], columns: list[Column]) -> list[Cell | None]:
+    """A row that dropped its empty cells (合计 | 235.5): numbers under the money columns, right-aligned,
+    and the words in the other columns from the left."""
+    width = len(columns)
+    placed: list[Cell | None] = [None] * width
+    money = [k for k, c in enumerate(columns) if is_money_key(c.key)]
+    numbers = [c for c in cells if _AMOUNT.match(c.text.strip())]
+    words = [c for c in cells if not _AMOUNT.match(c.text.strip())]
+    if not money or len(numbers) > len(money):
+        return (list(cells) + [None] * width)[:width]
+    for k, cell in zip(money[len(money) - len(numbers) :], numbers, strict=True):
+        placed[k] = cell
+    free = [k for k in range(width) if k not in money]
+    for k, cell in zip(free, words, strict=False):
+        placed[k] = cell
+    return placed
+
+
 def read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[FundTable]:
     """Every table in ``doc`` whose header is labelled in ``context``, with its rows rejoined to full width."""
     tables: list[FundTable] = []
@@ -266,7 +293,7 @@ def read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[Fund
                         text,
                     )
                 )
-                placed = (placed + [None] * table.width)[: table.width] if len(cells) < table.width else placed
+                placed = _place_short(cells, table.columns) if len(cells) < table.width else placed
             table.rows.append(TableRow(j + start, j + end, placed))
         tables.append(table)
         i = k
@@ -340,7 +367,7 @@ def extract_row(form_kind: str, table: FundTable, row: TableRow | None, doc: Rea
             )
         if col.key == "project_name" and form.subject_name is None:
             form.subject_name = cell.text
-        if col.key in MONEY_KEYS:
+        if is_money_key(col.key):
             money = parse_money(cell.text, col.unit or table.unit)
             if money is None:
                 form.issues.append(
@@ -363,6 +390,17 @@ def extract_row(form_kind: str, table: FundTable, row: TableRow | None, doc: Rea
                 form.issues.append(
                     IssueRecord("warning", "amount_without_unit", f"{col.label}: no unit printed for {cell.text}", cell.line)
                 )
+    # the columns of one source of money (中央资金 | 省级资金 …) are parts of the row's 合计
+    total = next((k for k, a in enumerate(form.amounts) if a.item_key in MONEY_KEYS), None)
+    for a in form.amounts:
+        if total is not None and a.item_key and a.item_key.startswith("funding_part"):
+            a.parent_seq = total
+    if form.subject_name is None:
+        # a row of an allocation table names who receives the money: its region or its unit
+        form.subject_name = next(
+            (f.value_printed for key in _RECIPIENTS for f in form.fields if f.field_key == key and f.value_printed),
+            None,
+        )
     for extra in row.cells[table.width :]:
         if extra is not None and not extra.is_empty:
             form.issues.append(
@@ -373,3 +411,6 @@ def extract_row(form_kind: str, table: FundTable, row: TableRow | None, doc: Rea
     if form.subject_name is None:
         form.issues.append(IssueRecord("warning", "missing_field", "row has no fund name", form.line_start))
     return form
+
+
+_RECIPIENTS = ("region", "implementing_unit")

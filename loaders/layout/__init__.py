@@ -131,7 +131,15 @@ def lay_out(lines: list[Line]) -> list[Block]:
         nonlocal row
         if row:
             blocks.append(
-                Block("row", row[0].line, max(c.line_end for c in row), cells=row, page=page_of(row[0].line), positional=False)
+                Block(
+                    "row",
+                    row[0].line,
+                    max(c.line_end for c in row),
+                    cells=row,
+                    page=page_of(row[0].line),
+                    positional=False,
+                    ends_known=False,
+                )
             )
         row = None
 

@@ -88,7 +88,9 @@ _NOKEY = _NoKey()
 @lru_cache(maxsize=4)
 def _label_pattern(vocab: Vocabulary) -> tuple[re.Pattern, dict[str, tuple[str, str]]]:
     labels: dict[str, tuple[str, str]] = {}
-    for ctx in (*_LABEL_CONTEXTS, "section"):
+    # an item table's column words (合计, 中央补助) name funding parts first when a form prints them as rows
+    contexts = [c for c in _LABEL_CONTEXTS if c != "summary_column"] + ["section", "summary_column"]
+    for ctx in contexts:
         for label in vocab.labels(ctx):
             if ctx == "section" and not (vocab.lookup(ctx, label) or _NOKEY).field_key.startswith("funding_part"):
                 continue

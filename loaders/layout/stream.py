@@ -19,7 +19,8 @@ import re
 from loaders.model import Cell
 from loaders.vocabulary import Vocabulary
 
-_HEADER_CONTEXTS = ("funding_column", "indicator_column")
+_HEADER_CONTEXTS = ("funding_column", "indicator_column", "summary_column")
+_TOTALS = ("合计", "小计", "总计")
 _FIELD_CONTEXTS = ("project_header", "evaluation_header")
 _LEVELS = ("level1", "level2")
 _NUMBER = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?\s*[%％]?$|^[—\-/]+$")
@@ -54,8 +55,12 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
     def is_column(k: int) -> bool:
         return k < n and _key(vocab, cells[k].text, _HEADER_CONTEXTS) is not None
 
+    seq = [0]  # the last 序号 seen, in a table whose first column is 序号
+
     def is_row_start(k: int) -> bool:
         text = cells[k].text
+        if header[:1] == ["seq"] and (text.strip() == str(seq[0] + 1) or text.strip().replace(" ", "") in _TOTALS):
+            return True  # an item table's rows open with their 序号, and its totals with 合计
         return (
             _key(vocab, text, (*_FIELD_CONTEXTS, *_LEVELS)) is not None
             or _is_funding_label(vocab, text)
@@ -94,6 +99,8 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
             rows.extend(chunks[1:])
             i = j
             continue
+        if header[:1] == ["seq"] and text.strip().isdigit():
+            seq[0] = int(text.strip())
         j = i + 1
         while j < n and not is_row_start(j):
             j += 1

@@ -29,9 +29,10 @@ def _forms(name: str, kind: str | None = None):
     return [f for f in forms if kind is None or f.form_kind == kind]
 
 
-def _row(n: int, line: int) -> Block:
+def _row(n: int, line: int, ends_known: bool = False) -> Block:
+    """A cell-per-line row of Word's text export, which may go on in the next block."""
     cells = [Cell([(line + k, f"c{line + k}")], col=k) for k in range(n)]
-    return Block("row", line, line + n - 1, cells=cells)
+    return Block("row", line, line + n - 1, cells=cells, ends_known=ends_known)
 
 
 @pytest.mark.parametrize(
@@ -51,6 +52,12 @@ def test_merge_rows_to_width(sizes, width, expected):
         line += n + 1
     got = [(s, e, len(cells)) for s, e, cells in merge_rows_to_width(blocks, width)]
     assert got == expected
+
+
+def test_rows_whose_layout_ends_them_are_never_merged():
+    """A markdown or tab row, or one cut from a cell stream by its labels, is whole however short."""
+    blocks = [_row(4, 1, ends_known=True), _row(2, 6, ends_known=True)]
+    assert [(s, e, len(cells)) for s, e, cells in merge_rows_to_width(blocks, 6)] == [(0, 1, 4), (1, 2, 2)]
 
 
 @pytest.mark.parametrize(
