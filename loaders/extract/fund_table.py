@@ -101,14 +101,19 @@ def _is_level_row(block: Block, vocab: Vocabulary) -> bool:
     return block.kind == "row" and bool(filled) and all(_is_level(vocab, c.text) for c in filled)
 
 
+def _one_cell(block: Block) -> bool:
+    return block.kind == "row" and len([c for c in block.cells if not c.is_empty]) == 1
+
+
 def _title_and_unit(doc: ReadDocument, header_index: int) -> tuple[int, str | None, str | None, int | None, str | None]:
     """Walk back over the paragraphs above the header: the 单位 line and the title."""
     first = header_index
     title = unit = reporting = None
     unit_line = None
     j = header_index - 1
-    while j >= 0 and header_index - j <= 4 and doc.blocks[j].kind == "paragraph":
-        text = doc.blocks[j].text.strip()
+    while j >= 0 and header_index - j <= 4 and (doc.blocks[j].kind == "paragraph" or _one_cell(doc.blocks[j])):
+        # a unit line or a title cut out of a cell stream (OCR) is a row of one cell
+        text = doc.blocks[j].joined().strip()
         if text and unit is None and unit_from_header(text):
             unit, unit_line = unit_from_header(text), doc.blocks[j].line_start
             before = re.split(r"单位\s*[:：]", text)[0].strip(" \u3000\t")

@@ -106,6 +106,14 @@ def _label_pattern(vocab: Vocabulary) -> tuple[re.Pattern, dict[str, tuple[str, 
     return re.compile(f"(?:{pattern})"), labels
 
 
+def _column_label(vocab: Vocabulary, text: str) -> tuple[str, str] | None:
+    for ctx in _HEADER_CONTEXTS:
+        m = vocab.lookup(ctx, text)
+        if m is not None:
+            return ctx, m.field_key
+    return None
+
+
 @lru_cache(maxsize=1)
 def _regions() -> tuple[str, ...]:
     with open(SEEDS / "admin_divisions.csv", encoding="utf-8", newline="") as fh:
@@ -147,6 +155,18 @@ def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
         or t.start == 0
         or not "\u4e00" <= text[t.start - 1] <= "\u9fff"
     ]
+    # a field label that is also a column label (项目名称, 单位) glued between column labels is a column
+    for _ in range(2):
+        for k, tok in enumerate(found):
+            if tok.context in _HEADER_CONTEXTS:
+                continue
+            column = _column_label(vocab, tok.text)
+            neighbours = [found[j] for j in (k - 1, k + 1) if 0 <= j < len(found)]
+            if column and any(
+                n.context in _HEADER_CONTEXTS and (n.start + len(n.text) == tok.start or tok.start + len(tok.text) == n.start)
+                for n in neighbours
+            ):
+                found[k] = _Token(tok.kind, tok.text, tok.start, *column)
     # a short label counts only inside a run of adjacent labels (a header row)
     keep = []
     for k, tok in enumerate(found):
@@ -197,12 +217,16 @@ def is_glued(raw: str, vocab: Vocabulary, continuing: _State | None = None, rows
     if continuing is not None and (row_like or len(raw) >= _MIN_LENGTH):
         if tokens:
             return True
+        if continuing.seq_next is not None and re.match(r"\s*\d", raw):
+            return True  # the next item row of a glued 序号 table (1某县林业局森林抚育120)
         # an indicator row under a glued header: a name and its values, no label of its own
         return _is_indicator_header(continuing) and len(raw) <= _MAX_ROW and bool(re.search(r"\d", raw))
     if rows_glued and row_like and tokens and not text[: tokens[0].start].strip() and len(raw) <= _MAX_ROW:
         return True
     if raw.count(" ") * 10 > len(raw):
         return False
+    if continuing is None and len(raw) >= _MIN_SHORT and has_header_run(raw, vocab):
+        return True  # a run of glued column labels is never prose, however short the table
     labels = len({t.key for t in tokens})
     # a short page of a glued form still packs more labels than any sentence does
     return labels >= _MIN_LABELS if len(raw) >= _MIN_LENGTH else len(raw) >= _MIN_SHORT and labels >= 2 * _MIN_LABELS
@@ -263,6 +287,8 @@ def split_numbers(run: str, columns: list[str | None], bounds: list[Decimal | No
         return None
     # with 预算数, 执行数 and 执行率 all printed, only a cut that the rate confirms is taken
     checkable = {"executed", "execution_rate"} <= set(columns) and any(c and c.startswith("budget") for c in columns)
+    # a 合计 column beside two or more source columns: only a cut whose sources add up to it is taken
+    checkable = checkable or ("funding_total" in columns and sum(1 for c in columns if c and c.startswith("funding_part")) >= 2)
     # with no rate printed, the total's values above confirm a part's cut instead
     rate_printed = any(c == "execution_rate" and p not in _DASHES for c, p in zip(columns, best[1], strict=True))
     bounded = bool(bounds) and any(b is not None for b in bounds) and not rate_printed
@@ -289,6 +315,11 @@ def _fit(pieces: list[str], columns: list[str | None]) -> int:
         score += 10
     if values.get("budget_initial") is not None and values.get("budget_initial") == values.get("budget_full_year"):
         score += 5
+    # an allocation row: its 合计 is the sum of its sources (中央 + 省级 + 市级)
+    parts = [v for c, v in values.items() if c and c.startswith("funding_part") and v is not None]
+    total = values.get("funding_total")
+    if total is not None and len(parts) >= 2 and sum(parts) == total:
+        score += _RATE_FITS + 60
     # a budget revised during the year stays of its order of magnitude
     initial, full = values.get("budget_initial"), values.get("budget_full_year")
     if initial and full and Decimal("0.1") <= initial / full <= 10:
@@ -331,11 +362,46 @@ def _table_rows(text: str, state: _State) -> list[list[str]]:
         if not before.strip() or (after and not _starts_row(text[m.end() :], state)):
             if not (after == "" and before.strip()):
                 continue
+        end = m.end()
+        money = [k for k, key in enumerate(keys) if key and (key == "funding_total" or key.startswith("funding_part"))]
+        if len(money) > 1:
+            cut = _money_cells(before, run, text[end:], state, [keys[k] for k in money])
+            if cut is not None:
+                amounts, used = cut
+                cells = _item_row(before, amounts[0], state, keys)
+                for k, piece in zip(money, amounts, strict=True):
+                    cells[k] = piece
+                rows.append(cells)
+                pos = m.start() + used
+                continue
+        if state.seq_next is not None and _starts_row(text[end:], state):
+            # the next row's 序号 glued after this row's amount (1202某县… is 120 · 2某县…)
+            opening = re.match(r"^(\d{1,3})(?=\D)", before.strip())
+            upcoming = state.seq_next + (1 if opening and int(opening.group(1)) == state.seq_next else 0)
+            amount, _ = _cut_sequence(run, "", _State(seq_next=upcoming))
+            end -= len(run) - len(amount)
+            run = amount
         rows.append(_item_row(before, run, state, keys))
-        pos = m.end()
+        pos = end
     if pos < len(text) and text[pos:].strip():
         rows.append([""] * (width - 1) + [text[pos:].strip()])
     return rows
+
+
+def _money_cells(before: str, run: str, rest: str, state: _State, columns: list[str | None]) -> tuple[list[str], int] | None:
+    """An item row's glued money columns (合计 and its sources), with the next row's 序号 cut off the end:
+    the cut whose sources add up to the 合计 wins. Returns the pieces and how much of ``run`` they use."""
+    candidates = [run]
+    if state.seq_next is not None and _starts_row(rest, state):
+        opening = re.match(r"^(\d{1,3})(?=\D)", before.strip())
+        upcoming = str(state.seq_next + (1 if opening and int(opening.group(1)) == state.seq_next else 0))
+        if run.endswith(upcoming) and len(run) > len(upcoming):
+            candidates.insert(0, run[: -len(upcoming)])
+    for candidate in candidates:
+        cut = split_numbers(candidate, columns)
+        if cut is not None:
+            return cut, len(candidate)
+    return None
 
 
 def _starts_row(rest: str, state: _State) -> bool:
@@ -410,6 +476,10 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
         for cells in _indicator_rows("", text, state):
             row(cells)
         return blocks
+    if not tokens and state.seq_next is not None:
+        for cells in _table_rows_with_totals(text, state):
+            row(cells)
+        return blocks
     if state.header and tokens and first > 0 and _is_indicator_header(state):
         # a page that goes on with the indicator table: its first text ends the last row
         row(["", text[:first].strip()])
@@ -449,6 +519,12 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
                 cells = [""] * len(keys)
                 cells[0] = tok.text
                 cells[next((j for j, key in enumerate(keys) if key == "funding_total"), len(keys) - 1)] = amount
+                money = [j for j, key in enumerate(keys) if key and (key == "funding_total" or key.startswith("funding_part"))]
+                cut = _money_cells("", m.group(0), value.strip()[m.end() :], state, [keys[j] for j in money])
+                if len(money) > 1 and cut is not None:
+                    for j, piece in zip(money, cut[0], strict=True):
+                        cells[j] = piece
+                    rest = m.group(0)[cut[1] :] + value.strip()[m.end() :]
                 row(cells)
                 if _TITLE.search(rest):  # the table ends; the next form's title follows
                     _lead(rest, para)
