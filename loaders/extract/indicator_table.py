@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from loaders.extract.common import PLACEHOLDERS, align, header_columns
+from loaders.layout.glued import REGIONS_ONLY
 from loaders.model import Block, Cell, FieldRecord, IndicatorRecord, IssueRecord
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary
@@ -132,6 +133,11 @@ def _leading_levels(
     return replace(block, cells=cells), level1, level2
 
 
+def _region_subheader(block: Block) -> bool:
+    """A row (or a line) of region names only: the sub-header of per-region target columns."""
+    return bool(REGIONS_ONLY.fullmatch(block.joined(" ").strip()))
+
+
 def read_indicator_table(
     blocks: list[Block],
     header_index: int,
@@ -153,6 +159,9 @@ def read_indicator_table(
     i = header_index + 1
     while i < len(blocks):
         block = blocks[i]
+        if i == header_index + 1 and _region_subheader(block):
+            i += 1  # the names of the regions under 区域目标值 (a second header row)
+            continue
         if block.kind != "row" or (stop is not None and stop(block)):
             break
         section = next((c for c in block.cells if _is_qualitative(vocab, c.text)), None)

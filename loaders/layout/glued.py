@@ -219,6 +219,8 @@ def is_glued(raw: str, vocab: Vocabulary, continuing: _State | None = None, rows
             return True
         if continuing.seq_next is not None and re.match(r"\s*\d", raw):
             return True  # the next item row of a glued 序号 table (1某县林业局森林抚育120)
+        if _is_indicator_header(continuing) and REGIONS_ONLY.fullmatch(raw.strip()):
+            return True  # the region names under 区域目标值: a second header line
         # an indicator row under a glued header: a name and its values, no label of its own
         return _is_indicator_header(continuing) and len(raw) <= _MAX_ROW and bool(re.search(r"\d", raw))
     if rows_glued and row_like and tokens and not text[: tokens[0].start].strip() and len(raw) <= _MAX_ROW:
@@ -442,6 +444,10 @@ def _cut_sequence(amount: str, rest: str, state: _State) -> tuple[str, str]:
     return amount, rest
 
 
+# names of regions run together (上杭县武平县), or between spaces: the sub-header of per-region columns
+REGIONS_ONLY = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?(?:县|区|市|旗)\s*){2,}")
+
+
 # short words between spaces with no digit, at the end of a glued line that has none: a site's chrome
 _CHROME_TAIL = re.compile(r"(?:[ \u3000]+[^\s\d]{1,8}){1,5}[ \u3000]*$")
 
@@ -472,6 +478,9 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
     # the text before the first label: prose, then the form's title and unit line
     first = tokens[0].start if tokens else len(text)
     state = state if state is not None else _State()
+    if not tokens and _is_indicator_header(state) and REGIONS_ONLY.fullmatch(text.strip()):
+        para(text)
+        return blocks
     if not tokens and _is_indicator_header(state):
         for cells in _indicator_rows("", text, state):
             row(cells)
@@ -796,6 +805,19 @@ def _parses(rest: str, after: list[str | None], k: int, pos: int):
                 continue
             for cells, end in _parses(rest, after, k + len(group), pos + length):
                 yield {**cells, **dict(zip(group, cut, strict=True))}, end
+        return
+    if key == "region_target":
+        # one value per region after the overall target (12个8个): the rest of the row, when it is values only
+        tail = rest[pos:]
+        opens = bool(re.match(r"[≥≤><=＞＜\d]", tail))
+        bounds = sorted({0, *_value_starts(tail), len(tail)}) if opens else []
+        if len(bounds) >= 2 and all(
+            len(re.sub(r"^[≥≤><=＞＜]*[\d.]+%?", "", tail[a:b])) <= 3 for a, b in zip(bounds, bounds[1:], strict=False)
+        ):
+            for cells, end in _parses(rest, after, k + 1, len(rest)):
+                yield {**cells, "region_target": tail}, end
+            return
+        yield from _parses(rest, after, k + 1, pos)
         return
     if key == "value_type":
         m = _VALUE_TYPE.match(rest[pos:])
