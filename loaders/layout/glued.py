@@ -237,7 +237,15 @@ def is_glued(raw: str, vocab: Vocabulary, continuing: _State | None = None, rows
 # ---------------------------------------------------------------- numbers
 
 
+_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
 def _number(text: str) -> Decimal | None:
+    if "," in text:
+        # thousands separators (3,200,000) are read only where every group has its three digits
+        if not _GROUPED.match(text):
+            return None
+        text = text.replace(",", "")
     if not text or (len(text) > 1 and text[0] == "0" and text[1] != "."):
         return None
     if text.count(".") > 1 or text.endswith(".") or ("." in text and len(text.split(".")[1]) > 4):
@@ -344,7 +352,7 @@ def _row_values(value: str, state: _State) -> list[str]:
     """The cells a label's value holds: numbers cut under a money header, else the text whole."""
     money = [k for k in _header_keys(state.header)]
     run = value.strip()
-    if money and re.fullmatch(r"[\d.%]+", run) and any(t.context == "funding_column" for t in state.header):
+    if money and re.fullmatch(r"[\d.,%]+", run) and any(t.context == "funding_column" for t in state.header):
         cut = split_numbers(run, money)
         if cut:
             return cut
@@ -582,7 +590,7 @@ def _money_rows(label: str, value: str, state: _State, key: str | None = None) -
     pos = 0
     current = label
     is_total = key == "funding_total"
-    for m in re.finditer(r"[\d.%—－]+", value):
+    for m in re.finditer(r"[\d.,%—－]+", value):
         text = value[pos : m.start()].strip()
         if text:
             if current is not None:

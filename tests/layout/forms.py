@@ -260,6 +260,21 @@ FORMS: dict[str, Form] = {
 }
 
 
+def _in_yuan(form: Form) -> Form:
+    """The same form with its funding block in 元, thousands separators printed."""
+    yuan = {a: f"{int(a) * 10000:,}" for a in form.amounts}
+    rows = [list(r) for r in form.rows]
+    for r in rows:
+        if r[0].startswith("项目资金"):
+            r[0] = "项目资金(元)"
+        elif any(c in ("年度资金总额", "其中：当年财政拨款") for c in r):
+            r[:] = [yuan.get(c, c) if k in (2, 3, 4) else c for k, c in enumerate(r)]
+    return Form(form.title, rows, form.indicators, form.amounts, form.subject)
+
+
+FORMS["project self-evaluation in 元, thousands separated"] = _in_yuan(FORMS["project self-evaluation (2020 national)"])
+
+
 def _printed(row: list[str]) -> list[str]:
     return [c for c in row if c]
 
