@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from loaders.model import Block, Cell
+from loaders.textnorm import to_simplified
 from loaders.vocabulary import SEEDS, Vocabulary, normalise_label
 
 _MIN_LENGTH = 150  # a glued form is long; a short line without separators is a sentence or a cell
@@ -129,13 +130,16 @@ def _matchable(raw: str) -> str:
 def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
     pattern, labels = _label_pattern(vocab)
     found = []
-    for m in pattern.finditer(text):
+    # labels are found in the simplified text (繁體 forms print 項目名稱); cells keep the text as printed
+    simplified = to_simplified(text)
+    matched = simplified if len(simplified) == len(text) else text
+    for m in pattern.finditer(matched):
         key = normalise_label(m.group(0))
         hit = labels.get(key) or labels.get(re.sub(r"\s+", "", m.group(0)))
         if hit is None:
             continue
         end = m.end()
-        tail = _ANNOTATION.match(text[end:])
+        tail = _ANNOTATION.match(matched[end:])
         if tail:
             end += tail.end()
         begin = m.start()

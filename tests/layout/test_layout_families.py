@@ -218,3 +218,17 @@ def test_markdown_target_form_with_shifted_rows():
         ("产出指标", "质量指标", "验收合格率", "≥95%"),
         ("效益指标", "社会效益指标", "群众出行条件", "明显改善"),
     ]
+
+
+def test_glued_form_in_traditional_characters_is_cut_at_the_same_labels():
+    """Forms printed in 繁體 (項目名稱, 年度資金總額) are cut like simplified ones; cells keep the printed text."""
+    from opencc import OpenCC
+
+    line = OpenCC("s2t").convert(
+        "某县专项资金绩效目标自评表专项资金名称乡村道路养护县级主管部门某县交通运输局实施单位某县公路站"
+        "项目资金(万元)全年预算数(A)全年执行数(B)执行率(B/A)年度资金总额12011898.33%其他资金"
+        "绩效指标一级指标二级指标三级指标年度指标值全年完成值产出指标数量指标养护里程120公里120公里"
+    )
+    rows = [b.texts for b in read_text(line.encode()).blocks if b.kind == "row"]
+    assert ["專項資金名稱", "鄉村道路養護"] in rows
+    assert ["年度資金總額", "120", "118", "98.33%"] in rows
