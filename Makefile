@@ -51,8 +51,8 @@ run: setup
 	$(BIN)/jixiao run
 
 lint: setup
-	$(BIN)/ruff check loaders tests scripts
-	$(BIN)/ruff format --check loaders tests scripts
+	$(BIN)/ruff check loaders tests scripts dashboard
+	$(BIN)/ruff format --check loaders tests scripts dashboard
 	JIXIAO_DBT_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models analyses
 
 test: setup lint

@@ -328,5 +328,31 @@ def reconciliation_report(path: Path, all_statuses: bool, document: str | None) 
     return [[str(v) for v in r] for r in findings], [[str(v) for v in r] for r in scorecard]
 
 
+@app.command()
+def dashboard(
+    warehouse: Path | None = WarehouseOpt,
+    port: int = typer.Option(8501, help="Port to serve on."),
+    address: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0 to serve the network)."),
+) -> None:
+    """The dashboard (Streamlit), read-only on the published warehouse: funding, indicators, findings, documents."""
+    path = _warehouse(warehouse)
+    if not path.exists():
+        _fail(f"warehouse not found: {path} (run `jixiao run` first)", 2)
+    app_file = pipeline.PROJECT_DIR / "dashboard" / "app.py"
+    console.print(
+        f"dashboard on http://{address}:{port}/ — reading {path} read-only (Ctrl-C stops it)", highlight=False, soft_wrap=True
+    )
+    # exec: Streamlit owns the process (its signals, its exit status); usage statistics are off
+    os.execve(
+        sys.executable,
+        [
+            sys.executable, "-m", "streamlit", "run", str(app_file),
+            "--server.headless", "true", "--server.port", str(port), "--server.address", address,
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer",
+        ],
+        {**os.environ, "JIXIAO_WAREHOUSE": str(path)},
+    )  # fmt: skip
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,46 @@
+"""The dashboard's queries and filters, without a browser: each filter keeps exactly the rows the marts say."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from dashboard import data
+
+
+def test_year_and_region_filters_keep_their_documents_leaves(built_warehouse):
+    con = duckdb.connect(str(built_warehouse), read_only=True)
+    try:
+        year, region, total, n = con.execute(
+            """
+            select d.fiscal_year, r.region_name, sum(f.amount_wan), count(*)
+            from fct_funding f join dim_document d using (document_key) join dim_region r on r.region_key = d.region_key
+            where f.amount_wan is not null
+                and f.funding_key not in (select parent_funding_key from fct_funding where parent_funding_key is not null)
+            group by all order by count(*) desc limit 1
+            """
+        ).fetchone()
+    finally:
+        con.close()
+    everything = data.query(built_warehouse, data.LEAF_FUNDING, data.Scope().params())
+    scoped = data.query(built_warehouse, data.LEAF_FUNDING, data.Scope(years=[year], regions=[region]).params())
+    assert scoped.height == n < everything.height
+    assert scoped["金额_万元"].sum() == total
+    # the year filter is the document's fiscal year; an amount may be printed for another year (上年决算)
+    assert scoped["地区"].unique().to_list() == [region]
+
+
+def test_department_filter_keeps_that_departments_indicators(built_warehouse):
+    everything = data.query(built_warehouse, data.INDICATORS, data.Scope().params())
+    department = everything.filter(pl.col("部门") != "未知")["部门"].mode().to_list()[0]
+    scoped = data.query(built_warehouse, data.INDICATORS, data.Scope(departments=[department]).params())
+    assert 0 < scoped.height < everything.height
+    assert scoped["部门"].unique().to_list() == [department]
+    assert scoped.height == everything.filter(pl.col("部门") == department).height
+
+
+def test_findings_are_ranked_by_size(built_warehouse):
+    findings = data.query(built_warehouse, data.FINDINGS, data.Scope().document_params())
+    sizes = [abs(float(d)) for d in findings["difference"].drop_nulls()]
+    assert findings.height > 0 and sizes == sorted(sizes, reverse=True)
+    assert "ok" not in findings["status"].to_list()
