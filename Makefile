@@ -2,9 +2,11 @@
 # The newest supported interpreter on the PATH (3.13, 3.12, 3.11: the locked set resolves on each);
 # `make setup PYTHON=/path/to/python3.x` chooses another.
 # A candidate counts only when it runs and can make a venv (a pyenv shim of a version not selected, or a
-# Debian python without python3-venv, is on the PATH but cannot).
+# Debian python without python3-venv, is on the PATH but cannot), and is 3.11.5 or later: the locked
+# soupsieve and others need it (Debian 12's python3.11 is 3.11.2).
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11; do \
-  $$p -c 'import ensurepip, venv' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+  $$p -c 'import sys, ensurepip, venv; sys.exit(not (3, 11, 5) <= sys.version_info < (3, 14))' >/dev/null 2>&1 && \
+  { command -v $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -13,10 +15,11 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON)" ]; then \
-	  echo "error: jixiao needs Python 3.11, 3.12 or 3.13 and found none of python3.13, python3.12, python3.11 on the PATH." >&2; \
-	  echo "  install one (Debian/Ubuntu: apt-get install python3.11 python3.11-venv; macOS: brew install python@3.13)," >&2; \
+	  echo "error: jixiao needs Python 3.11 (3.11.5 or later), 3.12 or 3.13 with venv, and found none on the PATH." >&2; \
+	  echo "  install one (Debian 13, Ubuntu 24.04: apt-get install python3 python3-venv; Debian 12 ships 3.11.2: pyenv install 3.13;" >&2; \
+	  echo "  macOS: brew install python@3.13)," >&2; \
 	  echo "  or name it: make setup PYTHON=/path/to/python3.12" >&2; exit 1; fi
-	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else f"error: {sys.executable} is Python {v[0]}.{v[1]}; jixiao needs 3.11, 3.12 or 3.13")'
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if (3, 11, 5) <= v < (3, 14) else f"error: {sys.executable} is Python {sys.version.split()[0]}; jixiao needs 3.11.5+, 3.12 or 3.13")'
 	@echo "setting up .venv with $$($(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])')"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip==26.3
