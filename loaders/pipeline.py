@@ -287,8 +287,15 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
 
 
-def run_dbt(db_path: Path, args: list[str], target: str = "prod") -> None:
+# "12 of 130 OK created sql table model main.dim_year ....... [OK in 0.05s]": one node of the build finished
+_DBT_DONE = re.compile(r"\b(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)\S*\s+(.*?)\s*\.{2,}")
+
+
+def run_dbt(
+    db_path: Path, args: list[str], target: str = "prod", progress: Callable[[int, int, str], None] | None = None
+) -> None:
     """Run a dbt command against ``db_path`` in a child process; raise PipelineError when it fails.
+    ``progress(done, total, node)`` is called as each model, seed or test finishes.
 
     A child process, not dbt's in-process runner: dbt-duckdb keeps its connection open for the life of
     the process, and a crash of the build must not take the caller's state with it.
@@ -306,17 +313,60 @@ def run_dbt(db_path: Path, args: list[str], target: str = "prod") -> None:
     ]
     env = {**os.environ, "JIXIAO_DBT_PATH": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     preexec = _die_with_parent if sys.platform.startswith("linux") else None
+    # stderr into stdout: the output is read line by line as it comes (progress), and one pipe cannot fill
+    # up unread while the other is being read
     proc = subprocess.Popen(
-        cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec
+        cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=preexec
     )
     ops.pause_for_tests("build", f"(dbt pid {proc.pid})")
-    stdout, stderr = proc.communicate()
-    stdout = re.sub(r"\x1b\[[0-9;]*m", "", stdout)  # colour codes do not belong in a one-line reason
+    lines = []
+    for raw in proc.stdout:
+        line = re.sub(r"\x1b\[[0-9;]*m", "", raw)  # colour codes do not belong in a one-line reason
+        lines.append(line)
+        done = _DBT_DONE.search(line)
+        if progress and done:
+            progress(int(done[1]), int(done[2]), done[3].rsplit(" ", 1)[-1])
+    proc.wait()
+    stdout = "".join(lines)
     if proc.returncode != 0:
         failures = [ln.strip() for ln in stdout.splitlines() if re.search(r"\b(ERROR|FAIL)\b", ln)]
         detail = failures[0] if failures else (stdout.strip().splitlines() or ["no output"])[-1]
-        log.error("dbt output:\n%s\n%s", stdout[-5000:], stderr[-2000:])
+        log.error("dbt output:\n%s", stdout[-7000:])
         raise PipelineError(f"dbt {args[0]} failed: {detail}")
+
+
+def build_docs(warehouse: Path) -> Path:
+    """dbt's documentation site for the warehouse, as one self-contained page (``dbt docs generate --static``:
+    the manifest and catalog inlined, so it opens offline from disk), in ``dbt_docs/`` beside the warehouse.
+
+    dbt reads the catalog from a copy: dbt-duckdb opens its database read-write, and the published file is
+    only ever replaced by rename."""
+    site = warehouse.parent / "dbt_docs"
+    with tempfile_dir(warehouse.parent) as tmp:
+        copy = tmp / "catalog.duckdb"
+        shutil.copyfile(warehouse, copy)
+        run_dbt(copy, ["docs", "generate", "--static", "--target-path", str(tmp / "target")])
+        built = tmp / "target"
+        if not (built / "static_index.html").exists():
+            raise PipelineError("dbt docs generate wrote no static_index.html")
+        shutil.rmtree(site, ignore_errors=True)
+        site.mkdir(parents=True)
+        shutil.copyfile(built / "static_index.html", site / "index.html")
+        for name in ("manifest.json", "catalog.json"):
+            shutil.copyfile(built / name, site / name)
+    return site
+
+
+@contextlib.contextmanager
+def tempfile_dir(parent: Path) -> Iterator[Path]:
+    """A temporary folder beside the warehouse (same file system: no copy across disks), always removed."""
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix=".jixiao-", dir=parent))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _relations(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -379,12 +429,11 @@ def checkpoint(db_path: Path) -> dict[str, str]:
     """The landing checkpoint between ingest and ``dbt build``: the documents to quarantine (document_id →
     the failed expectation), or PipelineError when a failure names no document.
 
-    Great Expectations on the landing tables of the working file; Data Docs go beside the warehouse (the
-    working file lives there) or to JIXIAO_DATA_DOCS."""
+    Great Expectations on the landing tables of the working file; Data Docs only to JIXIAO_DATA_DOCS."""
     return check_landing(db_path, data_docs_dir(db_path))
 
 
-def check_landing(db_path: Path, docs_dir: Path) -> dict[str, str]:
+def check_landing(db_path: Path, docs_dir: Path | None) -> dict[str, str]:
     """Validate the landing tables of ``db_path``; return the documents that failed an expectation (with
     the expectation as their reason). A failed expectation that names no document raises PipelineError."""
     try:
@@ -393,7 +442,8 @@ def check_landing(db_path: Path, docs_dir: Path) -> dict[str, str]:
         raise PipelineError(f"landing checkpoint could not run: {type(exc).__name__}: {exc}") from exc
     if checked.unattributed:
         message = "; ".join(f.line() for f in checked.unattributed)
-        raise PipelineError(f"landing checkpoint failed (Data Docs: {checked.data_docs}): {message}")
+        where = f" (Data Docs: {checked.data_docs})" if checked.data_docs else ""
+        raise PipelineError(f"landing checkpoint failed{where}: {message}")
     return checked.quarantine()
 
 
@@ -467,6 +517,7 @@ def run(
     full_refresh: bool = False,
     workers: int | None = None,
     allow_shrink: bool = False,
+    dbt_progress: Callable[[int, int, str], None] | None = None,
 ) -> RunSummary:
     """Bring the warehouse up to date with ``documents`` in a working copy and publish it at ``warehouse``."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -494,7 +545,9 @@ def run(
             step("dbt build")
             record.is_full_refresh = full_refresh or not carried or needs_full_refresh(work)
             record.dbt_fingerprint, record.parser_version = dbt_fingerprint(), parser_version()
-            run_dbt(work, ["build", "--full-refresh"] if record.is_full_refresh else ["build"], target=target)
+            run_dbt(
+                work, ["build", "--full-refresh"] if record.is_full_refresh else ["build"], target=target, progress=dbt_progress
+            )
             moved = move_foreign_wal(warehouse)
             if moved:
                 notes.append(moved)
