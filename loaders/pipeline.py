@@ -343,7 +343,7 @@ def build_docs(warehouse: Path) -> Path:
     only ever replaced by rename."""
     site = warehouse.parent / "dbt_docs"
     with tempfile_dir(warehouse.parent) as tmp:
-        copy = tmp / "catalog.duckdb"
+        copy = tmp / warehouse.name  # the catalog name dbt shows (jixiao.main.fct_funding)
         shutil.copyfile(warehouse, copy)
         run_dbt(copy, ["docs", "generate", "--static", "--target-path", str(tmp / "target")])
         built = tmp / "target"
