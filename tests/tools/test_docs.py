@@ -35,7 +35,7 @@ def site(built_warehouse, tmp_path_factory):
 def test_site_is_self_contained(site):
     page = (site / "index.html").read_text(encoding="utf-8")
     assert "fct_funding" in page
-    assert "<script src=" not in page.replace("<script src=\"data:", "")  # nothing fetched from elsewhere
+    assert "<script src=" not in page.replace('<script src="data:', "")  # nothing fetched from elsewhere
     assert (site / "manifest.json").exists() and (site / "catalog.json").exists()
 
 
