@@ -44,3 +44,28 @@ def test_findings_are_ranked_by_size(built_warehouse):
     sizes = [abs(float(d)) for d in findings["difference"].drop_nulls()]
     assert findings.height > 0 and sizes == sorted(sizes, reverse=True)
     assert "ok" not in findings["status"].to_list()
+
+
+def test_a_publish_under_an_open_reader(built_warehouse, tmp_path):
+    """The nightly publishes by rename while the dashboard reads: a reader keeps yesterday's file whole, the
+    next query reads the new one, and the cache key (the file's version) changes with it."""
+    import os
+    import shutil
+
+    published = tmp_path / "jixiao.duckdb"
+    shutil.copyfile(built_warehouse, published)
+    before = data.version(published)
+    n = data.query(published, "select count(*) as n from fct_funding")["n"][0]
+    reader = duckdb.connect(str(published), read_only=True)  # a dashboard request in flight
+    try:
+        tonight = tmp_path / ".jixiao.duckdb.building"
+        shutil.copyfile(built_warehouse, tonight)
+        con = duckdb.connect(str(tonight))
+        con.execute("delete from fct_funding where funding_key in (select funding_key from fct_funding limit 5)")
+        con.close()
+        os.replace(tonight, published)  # what pipeline.publish does
+        assert reader.execute("select count(*) from fct_funding").fetchone()[0] == n  # old file, whole
+    finally:
+        reader.close()
+    assert data.version(published) != before
+    assert data.query(published, "select count(*) as n from fct_funding")["n"][0] == n - 5
