@@ -58,15 +58,23 @@ def sidebar() -> data.Scope:
 
 def funding_page() -> None:
     st.title("资金 Funding")
+    has_leaf_mart = bool(q(data.HAS_LEAF_MART)["yes"][0])
     st.caption(
-        "只汇总叶子金额（不是其他金额的组成部分），避免合计与其中各项重复计算；金额单位：万元。"
-        " Safe sums: leaf amounts only (a total and its parts are never added together), in 万元."
+        "只汇总每笔资金计一次的金额（fct_funding_leaf；旧仓库则为不是其他金额组成部分的叶子金额），避免合计与其中各项重复"
+        "计算；请在同一阶段、同一年度内比较，项目与部门整体分开看。金额单位：万元。"
+        " Safe sums: each amount of money counted once (fct_funding_leaf, or the structural leaves in an older"
+        " warehouse); compare within one stage and year, projects apart from whole departments. In 万元."
     )
-    leaves = q(data.LEAF_FUNDING, SCOPE.params())
+    leaves = q(data.leaf_funding(has_leaf_mart), SCOPE.params())
+    c1, c2 = st.columns(2)
     stages = sorted(leaves["阶段"].unique().to_list())
-    chosen = st.multiselect("阶段 Stage (预算 / 申请 / 执行数 / 决算 …)", stages, key="stages")
+    chosen = c1.multiselect("阶段 Stage (预算 / 申请 / 执行数 / 决算 …)", stages, key="stages")
     if chosen:
         leaves = leaves.filter(pl.col("阶段").is_in(chosen))
+    subjects = sorted(leaves["主体"].unique().to_list())
+    chosen_subjects = c2.multiselect("主体 Subject (项目 / 部门整体)", subjects, key="subjects")
+    if chosen_subjects:
+        leaves = leaves.filter(pl.col("主体").is_in(chosen_subjects))
     c1, c2 = st.columns(2)
     c1.metric("叶子金额合计 Leaf total (万元)", wan(leaves["金额_万元"].sum() if leaves.height else None))
     c2.metric("金额条数 Amounts", f"{leaves.height}")

@@ -74,15 +74,28 @@ scoped_documents as (
 DEPARTMENT_FILTER = """(len($departments) = 0 or f.department_key in (
     select department_key from dim_department where list_contains($departments, department_name)))"""
 
-# Safe sums: only leaf amounts (no other amount printed as their part) — a total and its 其中 parts
-# would count the same money twice. Rates (share_pct without an amount) are not money.
-LEAF_FUNDING = f"""
-with {SCOPED_DOCUMENTS.strip()},
-leaves as (
-    select f.*
+# Safe sums. `fct_funding_leaf`, where the warehouse has it, holds the amounts that are counted once (the parts
+# of a total when they add up to it, else the total; one form per project, stage and year). A warehouse built
+# before that mart falls back to the structural leaves: amounts no other amount is printed as part of (a total
+# and its 其中 parts never both). Rates (a share without an amount) are not money either way.
+LEAF_MART = "fct_funding_leaf"
+_STRUCTURAL_LEAVES = """
+    select f.*, null::varchar as subject_type
     from fct_funding as f
     where f.amount_wan is not null
-        and not exists (select 1 from fct_funding as c where c.parent_funding_key = f.funding_key)
+        and not exists (select 1 from fct_funding as c where c.parent_funding_key = f.funding_key)"""
+
+
+def leaf_funding(has_leaf_mart: bool) -> str:
+    """The funding rows safe to add up, with their region, year, department, direction, stage and subject."""
+    leaves = f"select * from {LEAF_MART}" if has_leaf_mart else _STRUCTURAL_LEAVES
+    return f"""
+with {SCOPED_DOCUMENTS.strip()},
+candidate as ({leaves}),
+leaves as (
+    select f.*
+    from candidate as f
+    where f.amount_wan is not null
         and f.document_key in (select document_key from scoped_documents)
         and {DEPARTMENT_FILTER}
 )
@@ -92,12 +105,18 @@ select
     coalesce(dep.department_name, '未知') as 部门,
     coalesce(sdir.direction_name, '未知') as 支出方向,
     coalesce(l.stage_key, '未注明') as 阶段,
+    case l.subject_type when 'project' then '项目 project' when 'department' then '部门整体 department' else '—' end
+        as 主体,
     l.amount_wan as 金额_万元
 from leaves as l
 inner join scoped_documents as sd on sd.document_key = l.document_key
 left join dim_department as dep on dep.department_key = l.department_key
 left join dim_spending_direction as sdir on sdir.spending_direction_key = l.spending_direction_key
 """
+
+
+HAS_LEAF_MART = f"select count(*) > 0 as yes from duckdb_tables() where table_name = '{LEAF_MART}'"
+
 
 # One row per indicator with its achievement: the mart's actual_status (met / not_met / not_available /
 # unparseable); 'partly' when the score is below the weight (status_by_score = 'partial'); 'no_actual'

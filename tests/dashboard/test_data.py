@@ -22,8 +22,9 @@ def test_year_and_region_filters_keep_their_documents_leaves(built_warehouse):
         ).fetchone()
     finally:
         con.close()
-    everything = data.query(built_warehouse, data.LEAF_FUNDING, data.Scope().params())
-    scoped = data.query(built_warehouse, data.LEAF_FUNDING, data.Scope(years=[year], regions=[region]).params())
+    sql = data.leaf_funding(has_leaf_mart=False)
+    everything = data.query(built_warehouse, sql, data.Scope().params())
+    scoped = data.query(built_warehouse, sql, data.Scope(years=[year], regions=[region]).params())
     assert scoped.height == n < everything.height
     assert scoped["金额_万元"].sum() == total
     # the year filter is the document's fiscal year; an amount may be printed for another year (上年决算)
@@ -69,3 +70,25 @@ def test_a_publish_under_an_open_reader(built_warehouse, tmp_path):
         reader.close()
     assert data.version(published) != before
     assert data.query(published, "select count(*) as n from fct_funding")["n"][0] == n - 5
+
+
+def test_the_counted_once_mart_is_used_where_the_warehouse_has_it(built_warehouse, tmp_path):
+    """fct_funding_leaf (amounts counted once) replaces the structural leaves when the warehouse has it."""
+    import shutil
+
+    path = tmp_path / "jixiao.duckdb"
+    shutil.copyfile(built_warehouse, path)
+    con = duckdb.connect(str(path))
+    con.execute(
+        """
+        create table fct_funding_leaf as
+        select *, case when fiscal_year % 2 = 0 then 'project' else 'department' end as subject_type
+        from fct_funding where amount_wan is not null and item_key = 'funding_total'
+        """
+    )
+    total, n = con.execute("select sum(amount_wan), count(*) from fct_funding_leaf").fetchone()
+    con.close()
+    assert data.query(path, data.HAS_LEAF_MART)["yes"][0]
+    leaves = data.query(path, data.leaf_funding(has_leaf_mart=True), data.Scope().params())
+    assert leaves.height == n > 0 and leaves["金额_万元"].sum() == total
+    assert set(leaves["主体"]) <= {"项目 project", "部门整体 department"}
