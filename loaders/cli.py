@@ -7,6 +7,8 @@ are partial or failed; any other non-zero status means nothing was published.
 from __future__ import annotations
 
 import contextlib
+import csv
+import json
 import logging
 import os
 import signal
@@ -81,8 +83,8 @@ def _on_sigterm(signum, frame) -> None:
     raise Terminated(f"terminated by signal {signum}")
 
 
-def _progress(total: int):
-    progress = Progress(
+def _bar() -> Progress:
+    return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -90,8 +92,24 @@ def _progress(total: int):
         console=console,
         transient=True,
     )
+
+
+def _progress(total: int):
+    progress = _bar()
     task = progress.add_task("reading", total=total, file="")
     return progress, (lambda path: progress.update(task, advance=1, file=escape(path)))
+
+
+def _dbt_progress(progress: Progress):
+    """A bar for `dbt build`, the longest step: each model, seed and test as it finishes (terminal only)."""
+    tasks: list = []
+
+    def advance(done: int, total: int, node: str) -> None:
+        if not tasks:
+            tasks.append(progress.add_task("dbt build", total=total, file=""))
+        progress.update(tasks[0], completed=done, total=total, file=escape(node))
+
+    return advance
 
 
 def _print_ingest(result: IngestResult) -> None:
@@ -181,6 +199,7 @@ def run(
                 full_refresh=full_refresh,
                 workers=workers,
                 allow_shrink=allow_shrink,
+                dbt_progress=_dbt_progress(progress),
             )
     except pipeline.PipelineError as exc:
         _fail(f"{exc}; {target} is unchanged", 1)
@@ -239,11 +258,29 @@ def build(
     path = _warehouse(warehouse)
     if not path.exists():
         _fail(f"warehouse not found: {path} (run `jixiao ingest` first)")
+    progress = _bar()
     try:
-        pipeline.run_dbt(path, ["build", "--full-refresh"] if full_refresh else ["build"], target=target)
+        with progress:
+            args = ["build", "--full-refresh"] if full_refresh else ["build"]
+            pipeline.run_dbt(path, args, target=target, progress=_dbt_progress(progress))
     except pipeline.PipelineError as exc:
         _fail(str(exc), 1)
     _print_marts(pipeline.count_marts(path))
+
+
+FINDING_COLUMNS = ["document", "rule", "status", "total", "parts sum", "difference", "lines"]
+SCORECARD_COLUMNS = [
+    "rank",
+    "document",
+    "load",
+    "checks",
+    "ok",
+    "rounding",
+    "mismatch",
+    "incomplete",
+    "unplaced lines",
+    "untyped targets",
+]
 
 
 @app.command()
@@ -251,8 +288,12 @@ def report(
     warehouse: Path | None = WarehouseOpt,
     all_statuses: bool = typer.Option(False, "--all", help="Also list rounding and incomplete checks."),
     document: str | None = typer.Option(None, "--document", help="Only documents whose file name contains this."),
+    fmt: str = typer.Option("table", "--format", help="table (for people), csv or json (for scripts and logs)."),
+    scorecard_only: bool = typer.Option(False, "--scorecard", help="With --format csv: the scorecard, not the findings."),
 ) -> None:
     """The reconciliation report: every total that does not reconcile, and the per-document scorecard."""
+    if fmt not in ("table", "csv", "json"):
+        _fail(f"unknown --format {fmt!r}: use table, csv or json", 2)
     path = _warehouse(warehouse)
     if not path.exists():
         _fail(f"warehouse not found: {path} (run `jixiao run` first)", 2)
@@ -261,34 +302,33 @@ def report(
     except duckdb.Error as exc:
         console.print(f"[red]error:[/] cannot read the reconciliation from {path}: {str(exc).splitlines()[0]}")
         raise typer.Exit(2) from None
-    out = Console()
+    if fmt == "json":
+        print(
+            json.dumps(
+                {
+                    "findings": [dict(zip(FINDING_COLUMNS, r, strict=True)) for r in findings],
+                    "scorecard": [dict(zip(SCORECARD_COLUMNS, r, strict=True)) for r in scorecard],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(SCORECARD_COLUMNS if scorecard_only else FINDING_COLUMNS)
+        writer.writerows(scorecard if scorecard_only else findings)
+        return
+    # piped into a log or a file: as wide as the rows need, never cut to 80 columns with "…"
+    out = Console() if sys.stdout.isatty() else Console(width=100_000)
     table = Table(title="对账发现 reconciliation findings" if findings else "对账发现 reconciliation findings: none")
-    for col, justify in [
-        ("document", "left"),
-        ("rule", "left"),
-        ("status", "left"),
-        ("total", "right"),
-        ("parts sum", "right"),
-        ("difference", "right"),
-        ("lines", "left"),
-    ]:
-        table.add_column(col, justify=justify)
+    for col in FINDING_COLUMNS:
+        table.add_column(col, justify="right" if col in ("total", "parts sum", "difference") else "left")
     for row in findings:
         table.add_row(*map(escape, row))  # a file name may look like markup ([/]): printed literally
     out.print(table)
     card = Table(title="文档评分卡 scorecard per document (least reliable first)")
-    for col in [
-        "rank",
-        "document",
-        "load",
-        "checks",
-        "ok",
-        "rounding",
-        "mismatch",
-        "incomplete",
-        "unplaced lines",
-        "untyped targets",
-    ]:
+    for col in SCORECARD_COLUMNS:
         card.add_column(col, justify="left" if col in ("document", "load") else "right")
     for row in scorecard:
         card.add_row(*map(escape, row))
@@ -326,6 +366,70 @@ def reconciliation_report(path: Path, all_statuses: bool, document: str | None) 
     finally:
         con.close()
     return [[str(v) for v in r] for r in findings], [[str(v) for v in r] for r in scorecard]
+
+
+OutputOpt = typer.Option(..., "--output", "-o", help="File to write: .csv (UTF-8 with BOM) or .xlsx.")
+
+
+@app.command()
+def export(
+    source: str = typer.Argument(..., help="A mart or view (fct_funding, landing.documents) or a query (select …)."),
+    output: Path = OutputOpt,
+    warehouse: Path | None = WarehouseOpt,
+    fmt: str | None = typer.Option(None, "--format", help="csv or xlsx; default: from the output's suffix."),
+    chinese: bool = typer.Option(False, "--zh", help="Chinese column headers (from the column descriptions)."),
+) -> None:
+    """Export a mart, a view or a query of the published warehouse to CSV (UTF-8 with BOM, for Excel) or .xlsx."""
+    from loaders import export as exporter  # polars and xlsxwriter load only for this command
+
+    path = _warehouse(warehouse)
+    if not path.exists():
+        _fail(f"warehouse not found: {path} (run `jixiao run` first)", 2)
+    try:
+        written, rows = exporter.export(path, source, output.expanduser(), fmt, "zh" if chinese else "names")
+    except exporter.ExportError as exc:
+        console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True, highlight=False)
+        raise typer.Exit(2) from None
+    console.print(f"exported {rows} rows to {escape(str(written))}", highlight=False)
+
+
+@app.command()
+def docs(warehouse: Path | None = WarehouseOpt) -> None:
+    """Build dbt's documentation site (bilingual model and column descriptions) beside the warehouse: dbt_docs/."""
+    path = _warehouse(warehouse)
+    if not path.exists():
+        _fail(f"warehouse not found: {path} (run `jixiao run` first)", 2)
+    try:
+        site = pipeline.build_docs(path)
+    except pipeline.PipelineError as exc:
+        _fail(str(exc), 1)
+    console.print(f"dbt docs: {escape(str(site / 'index.html'))} (open it in a browser; works offline)", highlight=False)
+
+
+@app.command()
+def dashboard(
+    warehouse: Path | None = WarehouseOpt,
+    port: int = typer.Option(8501, help="Port to serve on."),
+    address: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0 to serve the network)."),
+) -> None:
+    """The dashboard (Streamlit), read-only on the published warehouse: funding, indicators, findings, documents."""
+    path = _warehouse(warehouse)
+    if not path.exists():
+        _fail(f"warehouse not found: {path} (run `jixiao run` first)", 2)
+    app_file = pipeline.PROJECT_DIR / "dashboard" / "app.py"
+    console.print(
+        f"dashboard on http://{address}:{port}/ — reading {path} read-only (Ctrl-C stops it)", highlight=False, soft_wrap=True
+    )
+    # exec: Streamlit owns the process (its signals, its exit status); usage statistics are off
+    os.execve(
+        sys.executable,
+        [
+            sys.executable, "-m", "streamlit", "run", str(app_file),
+            "--server.headless", "true", "--server.port", str(port), "--server.address", address,
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer",
+        ],
+        {**os.environ, "JIXIAO_WAREHOUSE": str(path)},
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

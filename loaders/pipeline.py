@@ -56,6 +56,12 @@ DBT_INPUTS = ["models", "macros", "seeds", "dbt_project.yml"]
 # the shrink guard: a night that lost more than this share of the previously current documents is not
 # published without --allow-shrink (an unmounted share or an emptied folder must not empty the warehouse)
 MAX_SHRINK = 0.5
+# DuckDB 2.0 writes its own storage format by default (header version 69), which no 1.x client opens — the
+# 1.5 CLI, the Node and JDBC drivers that Evidence, DBeaver and Metabase bundle: "can only read versions
+# between 64 and 68". A file keeps the storage version it was created with, so the working file is created
+# with this one (or converted once). v1.2.0 (header 65) is read by every DuckDB from 1.2 on and costs 2 % in
+# size on the samples; v1.0.0 (64) would cost 44 % (no newer compression), and nothing newer gains space.
+STORAGE_VERSION = "v1.2.0"
 
 
 class PipelineError(Exception):
@@ -145,12 +151,53 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def verify_readable(path: Path) -> None:
-    """Open ``path`` read-only as a BI tool would and read from it; raise duckdb.Error when it cannot."""
+    """Open ``path`` read-only as a BI tool would and read from it; raise duckdb.Error when it cannot, or
+    when it is not written in the storage version DuckDB 1.x clients read."""
     con = duckdb.connect(str(path), read_only=True)
     try:
         con.execute("select count(*) from landing.documents").fetchone()
+        found = _storage_version(con)
     finally:
         con.close()
+    if found != STORAGE_VERSION:
+        raise duckdb.IOException(f"{path.name} is in storage version {found}, not {STORAGE_VERSION}: DuckDB 1.x cannot read it")
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _storage_version(con: duckdb.DuckDBPyConnection, name: str | None = None) -> str | None:
+    """The storage version a database file is written in (``v1.2.0``; DuckDB tags it ``v1.2.0+``)."""
+    row = con.execute(
+        "select tags['storage_version'] from duckdb_databases() where database_name = coalesce(?, current_database())",
+        [name],
+    ).fetchone()
+    return row[0].removesuffix("+") if row and row[0] else None
+
+
+def ensure_storage_version(path: Path) -> str | None:
+    """Create ``path`` in STORAGE_VERSION, or convert a file written in another one (a warehouse published
+    before the version was set); the converted file replaces it. Returns a note when it converted."""
+    con = duckdb.connect()
+    try:
+        if not path.exists():
+            con.execute(f"attach {_sql_path(path)} as created (storage_version '{STORAGE_VERSION}')")
+            return None
+        con.execute(f"attach {_sql_path(path)} as old (read_only)")
+        found = _storage_version(con, "old")
+        if found == STORAGE_VERSION:
+            return None
+        converted = path.with_name(path.name + ".storage")
+        converted.unlink(missing_ok=True)
+        con.execute(f"attach {_sql_path(converted)} as converted (storage_version '{STORAGE_VERSION}')")
+        con.execute("copy from database old to converted")  # tables, views, comments, macros, sequences
+    finally:
+        con.close()
+    os.replace(converted, path)
+    note = f"the warehouse was converted from storage version {found} to {STORAGE_VERSION}, which DuckDB 1.x clients read"
+    log.warning("%s", note)
+    return note
 
 
 def move_foreign_wal(warehouse: Path) -> str | None:
@@ -240,8 +287,15 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
 
 
-def run_dbt(db_path: Path, args: list[str], target: str = "prod") -> None:
+# "12 of 130 OK created sql table model main.dim_year ....... [OK in 0.05s]": one node of the build finished
+_DBT_DONE = re.compile(r"\b(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)\S*\s+(.*?)\s*\.{2,}")
+
+
+def run_dbt(
+    db_path: Path, args: list[str], target: str = "prod", progress: Callable[[int, int, str], None] | None = None
+) -> None:
     """Run a dbt command against ``db_path`` in a child process; raise PipelineError when it fails.
+    ``progress(done, total, node)`` is called as each model, seed or test finishes.
 
     A child process, not dbt's in-process runner: dbt-duckdb keeps its connection open for the life of
     the process, and a crash of the build must not take the caller's state with it.
@@ -259,17 +313,60 @@ def run_dbt(db_path: Path, args: list[str], target: str = "prod") -> None:
     ]
     env = {**os.environ, "JIXIAO_DBT_PATH": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     preexec = _die_with_parent if sys.platform.startswith("linux") else None
+    # stderr into stdout: the output is read line by line as it comes (progress), and one pipe cannot fill
+    # up unread while the other is being read
     proc = subprocess.Popen(
-        cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec
+        cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=preexec
     )
     ops.pause_for_tests("build", f"(dbt pid {proc.pid})")
-    stdout, stderr = proc.communicate()
-    stdout = re.sub(r"\x1b\[[0-9;]*m", "", stdout)  # colour codes do not belong in a one-line reason
+    lines = []
+    for raw in proc.stdout:
+        line = re.sub(r"\x1b\[[0-9;]*m", "", raw)  # colour codes do not belong in a one-line reason
+        lines.append(line)
+        done = _DBT_DONE.search(line)
+        if progress and done:
+            progress(int(done[1]), int(done[2]), done[3].rsplit(" ", 1)[-1])
+    proc.wait()
+    stdout = "".join(lines)
     if proc.returncode != 0:
         failures = [ln.strip() for ln in stdout.splitlines() if re.search(r"\b(ERROR|FAIL)\b", ln)]
         detail = failures[0] if failures else (stdout.strip().splitlines() or ["no output"])[-1]
-        log.error("dbt output:\n%s\n%s", stdout[-5000:], stderr[-2000:])
+        log.error("dbt output:\n%s", stdout[-7000:])
         raise PipelineError(f"dbt {args[0]} failed: {detail}")
+
+
+def build_docs(warehouse: Path) -> Path:
+    """dbt's documentation site for the warehouse, as one self-contained page (``dbt docs generate --static``:
+    the manifest and catalog inlined, so it opens offline from disk), in ``dbt_docs/`` beside the warehouse.
+
+    dbt reads the catalog from a copy: dbt-duckdb opens its database read-write, and the published file is
+    only ever replaced by rename."""
+    site = warehouse.parent / "dbt_docs"
+    with tempfile_dir(warehouse.parent) as tmp:
+        copy = tmp / warehouse.name  # the catalog name dbt shows (jixiao.main.fct_funding)
+        shutil.copyfile(warehouse, copy)
+        run_dbt(copy, ["docs", "generate", "--static", "--target-path", str(tmp / "target")])
+        built = tmp / "target"
+        if not (built / "static_index.html").exists():
+            raise PipelineError("dbt docs generate wrote no static_index.html")
+        shutil.rmtree(site, ignore_errors=True)
+        site.mkdir(parents=True)
+        shutil.copyfile(built / "static_index.html", site / "index.html")
+        for name in ("manifest.json", "catalog.json"):
+            shutil.copyfile(built / name, site / name)
+    return site
+
+
+@contextlib.contextmanager
+def tempfile_dir(parent: Path) -> Iterator[Path]:
+    """A temporary folder beside the warehouse (same file system: no copy across disks), always removed."""
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix=".jixiao-", dir=parent))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _relations(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -319,6 +416,8 @@ def do_ingest(
     run_id: str = "manual",
     workers: int | None = None,
 ) -> IngestResult:
+    if not db_path.exists():
+        ensure_storage_version(db_path)  # a new file starts in the version 1.x clients read
     con = duckdb.connect(str(db_path))
     try:
         return ingest(con, documents, progress, run_id=run_id, workers=workers)
@@ -330,12 +429,11 @@ def checkpoint(db_path: Path) -> dict[str, str]:
     """The landing checkpoint between ingest and ``dbt build``: the documents to quarantine (document_id →
     the failed expectation), or PipelineError when a failure names no document.
 
-    Great Expectations on the landing tables of the working file; Data Docs go beside the warehouse (the
-    working file lives there) or to JIXIAO_DATA_DOCS."""
+    Great Expectations on the landing tables of the working file; Data Docs only to JIXIAO_DATA_DOCS."""
     return check_landing(db_path, data_docs_dir(db_path))
 
 
-def check_landing(db_path: Path, docs_dir: Path) -> dict[str, str]:
+def check_landing(db_path: Path, docs_dir: Path | None) -> dict[str, str]:
     """Validate the landing tables of ``db_path``; return the documents that failed an expectation (with
     the expectation as their reason). A failed expectation that names no document raises PipelineError."""
     try:
@@ -344,7 +442,8 @@ def check_landing(db_path: Path, docs_dir: Path) -> dict[str, str]:
         raise PipelineError(f"landing checkpoint could not run: {type(exc).__name__}: {exc}") from exc
     if checked.unattributed:
         message = "; ".join(f.line() for f in checked.unattributed)
-        raise PipelineError(f"landing checkpoint failed (Data Docs: {checked.data_docs}): {message}")
+        where = f" (Data Docs: {checked.data_docs})" if checked.data_docs else ""
+        raise PipelineError(f"landing checkpoint failed{where}: {message}")
     return checked.quarantine()
 
 
@@ -418,6 +517,7 @@ def run(
     full_refresh: bool = False,
     workers: int | None = None,
     allow_shrink: bool = False,
+    dbt_progress: Callable[[int, int, str], None] | None = None,
 ) -> RunSummary:
     """Bring the warehouse up to date with ``documents`` in a working copy and publish it at ``warehouse``."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -434,6 +534,9 @@ def run(
             carried, note = prepare_working_copy(work, warehouse)
             if note:
                 notes.append(note)
+            note = ensure_storage_version(work)
+            if note:
+                notes.append(note)
             before = current_document_count(work) if carried else 0
             result = do_ingest(work, documents, progress, run_id=record.run_id, workers=workers)
             check_shrink(result, before, allow_shrink)
@@ -442,7 +545,9 @@ def run(
             step("dbt build")
             record.is_full_refresh = full_refresh or not carried or needs_full_refresh(work)
             record.dbt_fingerprint, record.parser_version = dbt_fingerprint(), parser_version()
-            run_dbt(work, ["build", "--full-refresh"] if record.is_full_refresh else ["build"], target=target)
+            run_dbt(
+                work, ["build", "--full-refresh"] if record.is_full_refresh else ["build"], target=target, progress=dbt_progress
+            )
             moved = move_foreign_wal(warehouse)
             if moved:
                 notes.append(moved)

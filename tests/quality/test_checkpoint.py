@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from loaders import pipeline
-from loaders.checkpoint import validate_landing
+from loaders.checkpoint import data_docs_dir, validate_landing
 from loaders.landing import create_schema
 
 DOC = "d" * 64
@@ -103,7 +103,13 @@ def test_a_failure_that_names_no_document_stops_the_run(tmp_path):
         pipeline.check_landing(tmp_path / "w.duckdb", tmp_path / "docs")
 
 
-def test_samples_pass_and_write_data_docs(built_warehouse):
-    docs = built_warehouse.parent / "data_docs"
+def test_samples_pass_and_write_data_docs(built_warehouse, tmp_path, monkeypatch):
+    # Data Docs only on request (they load their assets from the internet); none beside the warehouse
+    assert not (built_warehouse.parent / "data_docs").exists()
+    monkeypatch.setenv("JIXIAO_DATA_DOCS", str(tmp_path / "docs"))
+    docs = data_docs_dir(built_warehouse)
+    assert docs == tmp_path / "docs"
+    result = validate_landing(built_warehouse, docs)
+    assert result.success and result.data_docs == docs / "index.html"
     assert (docs / "index.html").exists()
     assert any((docs / "validations").rglob("*.html"))
