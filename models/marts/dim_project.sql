@@ -53,12 +53,29 @@ grouped as (
     group by project_key
 ),
 
-final as (
+projects as (
     select
         * exclude (document_id, spending_direction_name),
         {{ surrogate_key(['document_id']) }} as document_key,
         {{ surrogate_key(["coalesce(spending_direction_name, '未知')"]) }} as spending_direction_key,
+        false as is_member,
     from grouped
+),
+
+-- the member that amounts and indicators of a whole department (no project) join, so no fact has a NULL key
+no_project_member as (
+    select
+        {{ no_project_key() }} as project_key,
+        '（部门整体，无项目）' as project_name,
+        'none' as spending_direction_source,
+        {{ unknown_direction_key() }} as spending_direction_key,
+        true as is_member,
+),
+
+final as (
+    select * from projects
+    union all by name
+    select * from no_project_member
 )
 
 select * from final
