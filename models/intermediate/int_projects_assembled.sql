@@ -94,18 +94,34 @@ keyed as (
     from assembled
 ),
 
+-- the direction is mapped through the seed from the printed direction first (001 prints 支出方向: 残疾人 →
+-- 残疾人事业), else from the project or fund name; a printed direction no pattern fits is kept as printed
+direction_texts as (
+    select
+        form_id,
+        1 as text_rank,
+        spending_direction_printed as direction_text,
+    from keyed
+    where spending_direction_printed is not null
+    union all
+    select
+        form_id,
+        2 as text_rank,
+        coalesce(project_name, '') || '|' || coalesce(fund_name, '') as direction_text,
+    from keyed
+),
+
 direction_matches as (
     select
-        keyed.form_id,
+        direction_texts.form_id,
         directions.direction_key,
         directions.direction_name_zh,
-    from keyed
+    from direction_texts
     inner join directions
-        on regexp_matches(
-            coalesce(keyed.project_name, '') || '|' || coalesce(keyed.fund_name, ''),
-            directions.name_pattern
-        )
-    qualify row_number() over (partition by keyed.form_id order by directions.priority) = 1
+        on regexp_matches(direction_texts.direction_text, directions.name_pattern)
+    qualify row_number() over (
+        partition by direction_texts.form_id order by direction_texts.text_rank, directions.priority
+    ) = 1
 ),
 
 final as (
@@ -115,7 +131,7 @@ final as (
         implementing.department_key as implementing_department_key,
         supervising.department_key as supervising_department_key,
         reporting.department_key as reporting_department_key,
-        coalesce(keyed.spending_direction_printed, direction_matches.direction_name_zh)
+        coalesce(direction_matches.direction_name_zh, keyed.spending_direction_printed)
             as spending_direction_name,
         case
             when keyed.spending_direction_printed is not null then 'printed'

@@ -29,6 +29,7 @@ MARTS = [
     "dim_spending_direction",
     "dim_project",
     "fct_funding",
+    "fct_funding_leaf",
     "fct_indicator",
     "fct_indicator_actual",
     "rpt_budget_execution",
