@@ -21,6 +21,14 @@ directions as (
     select * from {{ ref('spending_directions') }}
 ),
 
+documents as (
+    select * from {{ ref('int_documents_dated') }}
+),
+
+documents_regioned as (
+    select * from {{ ref('int_documents_regioned') }}
+),
+
 -- the form kinds that describe one project or special fund (department forms are not projects); a
 -- narrative (a notice or a 公示) describes a project when it names the one it implements (实施…项目)
 project_forms as (
@@ -127,7 +135,18 @@ direction_matches as (
 final as (
     select
         keyed.*,
-        {{ surrogate_key(['keyed.document_id', 'keyed.project_form_seq']) }} as project_key,
+        -- a project is its business identity, not the bytes of its file: the department that owns it (主管部门, else
+        -- the reporting department, else the implementing unit; else the document's region), its normalised name and
+        -- its fiscal year. A corrected re-issue, and the target form and self-evaluation of one project, share it.
+        {{ surrogate_key([
+            "coalesce(supervising.department_key, reporting.department_key, implementing.department_key,"
+            ~ " 'region:' || coalesce(documents_regioned.region_admin_code, 'unknown'))",
+            "coalesce(nullif(" ~ project_name_key('keyed.project_name') ~ ", ''),"
+            ~ " 'form:' || keyed.document_id || ':' || keyed.project_form_seq)",
+            'documents.fiscal_year',
+        ]) }} as project_key,
+        {{ project_name_key('keyed.project_name') }} as project_name_key,
+        documents.fiscal_year,
         implementing.department_key as implementing_department_key,
         supervising.department_key as supervising_department_key,
         reporting.department_key as reporting_department_key,
@@ -147,6 +166,10 @@ final as (
         on keyed.form_id = reporting.form_id and reporting.department_role = 'department'
     left join direction_matches
         on keyed.form_id = direction_matches.form_id
+    left join documents
+        on keyed.document_id = documents.document_id
+    left join documents_regioned
+        on keyed.document_id = documents_regioned.document_id
 )
 
 select * from final

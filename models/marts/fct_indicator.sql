@@ -19,10 +19,43 @@ forms as (
     select * from {{ ref('stg_landing__forms') }}
 ),
 
+-- an indicator is keyed inside its project (department for department forms) by its form kind, its levels and its
+-- name (its target where no name is printed) and the how-many-th such row it is: a corrected re-issue keeps its key
+identities as (
+    select
+        indicators.indicator_id,
+        indicators.document_id,
+        indicators.line_start,
+        indicators.indicator_seq,
+        {{ surrogate_key([
+            "case when attributed.is_department_form then 'department:' || attributed.department_key"
+            ~ " else attributed.project_key end",
+            'forms.form_kind',
+            'indicators.level1_key',
+            'indicators.level2_key',
+            "coalesce(nullif(" ~ project_name_key('indicators.level3_name') ~ ", ''),"
+            ~ " 'target:' || " ~ project_name_key('indicators.target_text') ~ ")",
+        ]) }} as identity_key,
+    from indicators
+    left join attributed
+        on indicators.form_id = attributed.form_id
+    left join forms
+        on indicators.form_id = forms.form_id
+),
+
+keys as (
+    select
+        indicator_id,
+        {{ surrogate_key([
+            'identity_key',
+            'row_number() over (partition by identity_key order by document_id, line_start, indicator_seq)',
+        ]) }} as indicator_key,
+    from identities
+),
+
 final as (
     select
-        {{ surrogate_key(['indicators.document_id', 'indicators.form_id', 'indicators.indicator_seq']) }}
-            as indicator_key,
+        keys.indicator_key,
         {{ surrogate_key(['indicators.document_id']) }} as document_key,
         attributed.project_key,
         attributed.department_key,
@@ -54,6 +87,8 @@ final as (
         indicators.line_end,
         indicators.indicator_id,
     from indicators
+    left join keys
+        on indicators.indicator_id = keys.indicator_id
     left join targets
         on indicators.indicator_id = targets.indicator_id
     left join attributed

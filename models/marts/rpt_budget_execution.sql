@@ -81,6 +81,8 @@ pivoted as (
         max(funding_key) filter (where stage_key = '调整') as adjustment_funding_key,
         max(funding_key) filter (where stage_key = '执行数') as execution_funding_key,
         max(funding_key) filter (where stage_key = '决算') as final_accounts_funding_key,
+        -- the line is keyed by its amounts' business keys, so a corrected re-issue keeps it
+        min(funding_key) as first_funding_key,
         bool_and(is_countable) as is_countable,
         list_sort(list(stage_key) filter (where is_countable)) as counted_stages,
         min(line_no) as line_start,
@@ -91,10 +93,7 @@ pivoted as (
 
 final as (
     select
-        {{ surrogate_key([
-            'pivoted.document_key', 'pivoted.form_id', 'pivoted.item_label_printed', 'pivoted.parent_label',
-            'pivoted.section', 'pivoted.fiscal_year', 'pivoted.occurrence'
-        ]) }} as budget_execution_key,
+        {{ surrogate_key(['pivoted.first_funding_key', "'line'"]) }} as budget_execution_key,
         pivoted.document_key,
         pivoted.project_key,
         pivoted.department_key,
