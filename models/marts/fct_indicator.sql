@@ -27,6 +27,11 @@ identities as (
         indicators.document_id,
         indicators.line_start,
         indicators.indicator_seq,
+        attributed.project_key,
+        attributed.is_department_form,
+        forms.form_kind,
+        indicators.level2_key,
+        coalesce(nullif({{ project_name_key('indicators.level3_name') }}, ''), '-') as name_key,
         {{ surrogate_key([
             "case when attributed.is_department_form then 'department:' || attributed.department_key"
             ~ " else attributed.project_key end",
@@ -51,6 +56,40 @@ keys as (
             'row_number() over (partition by identity_key order by document_id, line_start, indicator_seq)',
         ]) }} as indicator_key,
     from identities
+),
+
+-- the same indicator in the other form of one project: the target form (目标表, set at budget time) and the
+-- self-evaluation (自评表, a year later) print it under one name; a name printed once per side is matched
+sides as (
+    select
+        identities.*,
+        keys.indicator_key,
+        case
+            when identities.form_kind = 'project_self_evaluation' then 'actual'
+            when identities.form_kind in ('project_target', 'spending_direction_target', 'special_fund_summary')
+                then 'target'
+        end as side,
+    from identities
+    inner join keys
+        on identities.indicator_id = keys.indicator_id
+    where not identities.is_department_form and identities.name_key != '-'
+),
+
+counterparts as (
+    select
+        own.indicator_id,
+        other.indicator_key as counterpart_indicator_key,
+        other.side as counterpart_side,
+        other_rows.target_text as counterpart_target_text,
+        other_rows.actual_text as counterpart_actual_text,
+    from sides as own
+    inner join sides as other
+        on own.project_key = other.project_key and own.name_key = other.name_key and own.side != other.side
+    inner join indicators as other_rows
+        on other.indicator_id = other_rows.indicator_id
+    qualify row_number() over (
+        partition by own.indicator_id order by (own.level2_key = other.level2_key) desc, other.line_start
+    ) = 1
 ),
 
 final as (
@@ -83,12 +122,23 @@ final as (
         try_cast(regexp_extract(indicators.weight_text, '\d+(?:\.\d+)?') as decimal(9, 2)) as weight,
         indicators.actual_text,
         indicators.score_text,
+        counterparts.counterpart_indicator_key,
+        case
+            when counterparts.counterpart_side = 'target' then counterparts.counterpart_target_text
+            else indicators.target_text
+        end as planned_target_text,
+        case
+            when counterparts.counterpart_side = 'actual' then counterparts.counterpart_actual_text
+            else indicators.actual_text
+        end as reported_actual_text,
         indicators.line_start,
         indicators.line_end,
         indicators.indicator_id,
     from indicators
     left join keys
         on indicators.indicator_id = keys.indicator_id
+    left join counterparts
+        on indicators.indicator_id = counterparts.indicator_id
     left join targets
         on indicators.indicator_id = targets.indicator_id
     left join attributed
