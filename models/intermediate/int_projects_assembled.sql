@@ -146,6 +146,8 @@ final as (
             'documents.fiscal_year',
         ]) }} as project_key,
         {{ project_name_key('keyed.project_name') }} as project_name_key,
+        coalesce(supervising.department_key, reporting.department_key, implementing.department_key)
+            as owner_department_key,
         documents.fiscal_year,
         implementing.department_key as implementing_department_key,
         supervising.department_key as supervising_department_key,

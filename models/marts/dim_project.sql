@@ -27,6 +27,9 @@ grouped as (
         arg_min(form_kind, form_seq) as form_kind,
         list_sort(list_distinct(list(form_kind))) as form_kinds,
         arg_min(fund_name, form_seq) filter (where fund_name is not null) as fund_name,
+        any_value(project_name_key) as project_name_key,
+        any_value(fiscal_year) as fiscal_year,
+        any_value(owner_department_key) as owner_department_key,
         arg_min(implementing_department_key, form_seq) filter (
             where implementing_department_key is not null
         ) as implementing_department_key,

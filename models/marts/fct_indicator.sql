@@ -19,6 +19,10 @@ forms as (
     select * from {{ ref('stg_landing__forms') }}
 ),
 
+crosswalk as (
+    select * from {{ ref('rpt_project_crosswalk') }}
+),
+
 -- an indicator is keyed inside its project (department for department forms) by its form kind, its levels and its
 -- name (its target where no name is printed) and the how-many-th such row it is: a corrected re-issue keeps its key
 identities as (
@@ -92,7 +96,7 @@ counterparts as (
     ) = 1
 ),
 
-final as (
+indicator_rows as (
     select
         keys.indicator_key,
         {{ surrogate_key(['indicators.document_id']) }} as document_key,
@@ -134,7 +138,10 @@ final as (
         indicators.line_start,
         indicators.line_end,
         indicators.indicator_id,
+        identities.name_key,
     from indicators
+    left join identities
+        on indicators.indicator_id = identities.indicator_id
     left join keys
         on indicators.indicator_id = keys.indicator_id
     left join counterparts
@@ -145,6 +152,36 @@ final as (
         on indicators.form_id = attributed.form_id
     left join forms
         on indicators.form_id = forms.form_id
+),
+
+-- the same indicator of the same project last year (rpt_project_crosswalk), the same form kind first
+prior_year as (
+    select
+        this_year.indicator_key,
+        last_year.indicator_key as prior_year_indicator_key,
+        last_year.planned_target_text as prior_year_target_text,
+        last_year.reported_actual_text as prior_year_actual_text,
+    from indicator_rows as this_year
+    inner join crosswalk
+        on this_year.project_key = crosswalk.project_key
+    inner join indicator_rows as last_year
+        on crosswalk.prior_project_key = last_year.project_key and this_year.name_key = last_year.name_key
+    where this_year.name_key != '-'
+    qualify row_number() over (
+        partition by this_year.indicator_key
+        order by (this_year.form_kind = last_year.form_kind) desc, last_year.line_start
+    ) = 1
+),
+
+final as (
+    select
+        indicator_rows.* exclude (name_key),
+        prior_year.prior_year_indicator_key,
+        prior_year.prior_year_target_text,
+        prior_year.prior_year_actual_text,
+    from indicator_rows
+    left join prior_year
+        on indicator_rows.indicator_key = prior_year.indicator_key
 )
 
 select * from final

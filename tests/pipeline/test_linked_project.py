@@ -1,5 +1,6 @@
 """A target form (目标表, set at budget time) and the self-evaluation (自评表, a year later) of one project are one
-project: its indicators carry both the target and the reported actual. Fixtures of our own, not samples."""
+project: its indicators carry both the target and the reported actual. The same project a year earlier is linked
+through the crosswalk, and each indicator shows last year's target. Fixtures of our own, not samples."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def con(linked):
 
 def test_target_form_and_self_evaluation_are_one_project(con):
     projects = con.execute(
-        "select project_key, project_name, form_count, form_kinds from dim_project where not is_member"
+        "select project_key, project_name, form_count, form_kinds from dim_project where not is_member and fiscal_year = 2023"
     ).fetchall()
     assert len(projects) == 1, projects
     key, name, forms, kinds = projects[0]
@@ -46,8 +47,11 @@ def test_target_form_and_self_evaluation_are_one_project(con):
 def test_indicators_carry_target_and_actual(con):
     rows = con.execute(
         """
-        select level3_name, form_kind, planned_target_text, reported_actual_text, counterpart_indicator_key is not null
-        from fct_indicator where level3_name in ('日常养护里程', '沿线群众满意度') order by level3_name, form_kind
+        select f.level3_name, f.form_kind, f.planned_target_text, f.reported_actual_text,
+               f.counterpart_indicator_key is not null
+        from fct_indicator f join dim_project p using (project_key)
+        where f.level3_name in ('日常养护里程', '沿线群众满意度') and p.fiscal_year = 2023
+        order by f.level3_name, f.form_kind
         """
     ).fetchall()
     by = {(r[0], r[1]): r[2:] for r in rows}
@@ -64,3 +68,25 @@ def test_indicators_carry_target_and_actual(con):
         """
     ).fetchone()[0]
     assert pairs >= 2
+
+
+def test_the_same_project_a_year_earlier_is_linked(con):
+    rows = con.execute(
+        """
+        select c.fiscal_year, c.prior_fiscal_year, c.match_rule, c.prior_project_name
+        from rpt_project_crosswalk c order by c.fiscal_year
+        """
+    ).fetchall()
+    assert rows == [
+        (2022, None, "unmatched", None),
+        (2023, 2022, "same_department_and_name", "农村公路养护补助"),
+    ]
+    prior = con.execute(
+        """
+        select f.form_kind, f.planned_target_text, f.prior_year_target_text
+        from fct_indicator f join dim_project p using (project_key)
+        where p.fiscal_year = 2023 and f.level3_name = '日常养护里程' order by f.form_kind
+        """
+    ).fetchall()
+    # this year's 300 beside last year's 280, on both forms of this year's project
+    assert prior == [("project_self_evaluation", "300", "280"), ("project_target", "300", "280")]

@@ -33,6 +33,7 @@ MARTS = [
     "fct_indicator",
     "fct_indicator_actual",
     "rpt_budget_execution",
+    "rpt_project_crosswalk",
 ]
 
 
