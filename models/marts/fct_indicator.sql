@@ -118,6 +118,7 @@ indicator_rows as (
         targets.unit as target_unit,
         targets.measure_type,
         targets.parse_status as target_parse_status,
+        targets.deadline_date as target_deadline,
         indicators.target_content,
         indicators.scoring_rule,
         indicators.value_type_printed,
@@ -175,7 +176,7 @@ prior_year as (
 
 final as (
     select
-        indicator_rows.* exclude (name_key),
+        indicator_rows.* exclude (indicator_rows.name_key),
         prior_year.prior_year_indicator_key,
         prior_year.prior_year_target_text,
         prior_year.prior_year_actual_text,
