@@ -6,8 +6,15 @@
 -- as the total when they do not, from one form per subject, stage and year.
 with
 
+duplicates as (
+    select * from {{ ref('int_document_duplicates') }}
+    where is_duplicate
+),
+
+-- a duplicate of another document's content is counted once, as the original
 amounts as (
     select * from {{ ref('int_amounts_classified') }}
+    where document_id not in (select duplicates.document_id from duplicates)
 ),
 
 attributed as (

@@ -5,8 +5,15 @@
 -- the seed spending_directions; a name no pattern fits stays unknown rather than guessed.
 with
 
+duplicates as (
+    select * from {{ ref('int_document_duplicates') }}
+    where is_duplicate
+),
+
+-- a duplicate of another document's content is counted once, as the original
 forms as (
     select * from {{ ref('stg_landing__forms') }}
+    where document_id not in (select duplicates.document_id from duplicates)
 ),
 
 form_fields as (

@@ -3,8 +3,15 @@
 -- before summing it: its role, its period, its kind of money and whether it is counted (int_funding_roles).
 with
 
+duplicates as (
+    select * from {{ ref('int_document_duplicates') }}
+    where is_duplicate
+),
+
+-- a duplicate of another document's content (the same report in another format) is counted once, as the original
 amounts as (
     select * from {{ ref('int_amounts_classified') }}
+    where document_id not in (select duplicates.document_id from duplicates)
 ),
 
 roles as (

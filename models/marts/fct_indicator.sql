@@ -2,8 +2,15 @@
 -- target typed: comparator, min / max, unit, measure type, beside the target as printed.
 with
 
+duplicates as (
+    select * from {{ ref('int_document_duplicates') }}
+    where is_duplicate
+),
+
+-- a duplicate of another document's content is counted once, as the original
 indicators as (
     select * from {{ ref('int_indicators_levelled') }}
+    where document_id not in (select duplicates.document_id from duplicates)
 ),
 
 targets as (

@@ -3,8 +3,15 @@
 -- department dimension so that checks are counted per department_key.
 with
 
+duplicates as (
+    select * from {{ ref('int_document_duplicates') }}
+    where is_duplicate
+),
+
+-- a duplicate of another document's content is scored once, as the original
 forms as (
     select * from {{ ref('stg_landing__forms') }}
+    where document_id not in (select duplicates.document_id from duplicates)
 ),
 
 attributed as (
