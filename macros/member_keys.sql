@@ -7,3 +7,7 @@
 {% macro unknown_direction_key() -%}
     {{ surrogate_key(["'未知'"]) }}
 {%- endmacro %}
+
+{% macro unknown_department_key() -%}
+    {{ surrogate_key(["'unknown'", "'unknown'", "'未知部门'"]) }}
+{%- endmacro %}

@@ -48,8 +48,12 @@ final as (
         coalesce(projects.project_key, {{ no_project_key() }}) as project_key,
         coalesce(projects.spending_direction_key, {{ unknown_direction_key() }}) as spending_direction_key,
         projects.project_key is null as is_department_form,
+        -- a form that names no department, in a document that names none, joins the unknown department
         coalesce(
-            projects.department_key, form_departments.department_key, document_departments.department_key
+            projects.department_key,
+            form_departments.department_key,
+            document_departments.department_key,
+            {{ unknown_department_key() }}
         ) as department_key,
     from forms
     left join project_forms

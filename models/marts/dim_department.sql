@@ -45,7 +45,7 @@ grouped as (
     group by department_key
 ),
 
-final as (
+departments_found as (
     select
         grouped.department_key,
         grouped.department_name,
@@ -58,9 +58,28 @@ final as (
         grouped.region_source,
         grouped.department_roles,
         cast(grouped.form_count as integer) as form_count,
+        false as is_unknown,
     from grouped
     left join parents
         on grouped.department_key = parents.department_key
+),
+
+-- the member that facts of forms naming no department join, so no fact has a NULL department key
+unknown_member as (
+    select
+        {{ unknown_department_key() }} as department_key,
+        '未知部门' as department_name,
+        '未知部门' as department_name_normalised,
+        {{ surrogate_key(["'unknown'", "'unknown'"]) }} as region_key,
+        'unknown' as region_source,
+        0 as form_count,
+        true as is_unknown,
+),
+
+final as (
+    select * from departments_found
+    union all by name
+    select * from unknown_member
 )
 
 select * from final

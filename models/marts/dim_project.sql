@@ -10,7 +10,8 @@ grouped as (
     select
         project_key,
         cast(count(*) as integer) as form_count,
-        any_value(document_id) as document_id,
+        -- a project printed in several documents (a target form and its self-evaluation) is listed under the first
+        min(document_id) as document_id,
         arg_min(form_id, form_seq) as form_id,
         arg_min(project_name, form_seq) filter (where project_name is not null) as project_name,
         arg_min(form_title, form_seq) filter (where form_title is not null) as form_title,
