@@ -140,6 +140,8 @@ def direction_of(name: str, rules: list[dict]) -> str | None:
         ("原州区2022年南部水源涵养林建设项目", "农林水"),
         ("镇域内基础设施建设", "城乡社区事务"),
         ("基本药物制度补助资金", "卫生健康"),
+        ("双洋镇坑源村村口村标及绿化项目", "节能环保"),
+        ("宗教管理经费补助", "一般公共服务"),
     ],
 )
 def test_spending_direction_seed_maps_printed_directions_and_names(name, direction):
