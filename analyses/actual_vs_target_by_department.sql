@@ -20,6 +20,7 @@ final as (
         regions.region_name,
         count(*) as actuals_reported,
         count(*) filter (where actuals.actual_status = 'met') as met,
+        count(*) filter (where actuals.actual_status = 'partly_met') as partly_met,
         count(*) filter (where actuals.actual_status = 'not_met') as not_met,
         count(*) filter (where actuals.actual_status = 'not_available') as not_available,
         count(*) filter (where actuals.actual_status = 'unparseable') as unparseable,

@@ -35,7 +35,7 @@ final as (
         on documents.region_key = regions.region_key
     left join directions
         on funding.spending_direction_key = directions.spending_direction_key
-    where funding.item_key = 'funding_total' and funding.project_key is not null
+    where funding.item_key = 'funding_total' and funding.project_key != {{ no_project_key() }}
     group by all
 )
 

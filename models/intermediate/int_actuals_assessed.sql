@@ -1,8 +1,10 @@
 -- One row per indicator that reports an actual (实际完成值) or a score (得分), with a status:
---   a full 得分 (= 分值) means met and a zero 得分 not met: the evaluator's own reading comes first;
---   otherwise the typed actual is compared with the typed target (same measure type); a bare number is read as
---   "at least" for outputs and benefits and "at most" for costs; a qualitative actual is read by its wording;
---   otherwise a printed deviation note (偏差原因) means not met; what is left is unparseable.
+--   the typed actual is compared with the typed target (same measure type) by the rule the seed
+--   actual_judgement_rules gives per comparator, level, unit and wording (a plain 650元 standard is a floor, a plain
+--   number under a cost indicator a ceiling); a qualitative actual is read by its wording. An actual is met only
+--   when it meets its target and the score lost no points; partly_met when the score lost points (0 < 得分 < 分值);
+--   not_met when it misses the target or scored nothing; otherwise a deviation note (偏差原因) means not met, and
+--   what is left is not_available or unparseable.
 with
 
 indicators as (
@@ -23,6 +25,10 @@ actuals as (
     where measure_role = 'actual'
 ),
 
+rules as (
+    select * from {{ ref('actual_judgement_rules') }}
+),
+
 reported as (
     select
         indicators.indicator_id,
@@ -30,6 +36,7 @@ reported as (
         indicators.document_id,
         indicators.level1_key,
         indicators.level2_key,
+        indicators.level3_name,
         indicators.actual_text,
         indicators.weight_text,
         indicators.score_text,
@@ -69,24 +76,45 @@ compared as (
         on reported.indicator_id = targets.indicator_id
 ),
 
+-- the judgement rule of each comparable actual: the seed's first match by priority
+ruled as (
+    select
+        compared.indicator_id,
+        rules.rule as judgement_rule,
+    from compared
+    inner join rules
+        on
+            compared.target_comparator = rules.comparator
+            and (
+                rules.level_pattern is null
+                or regexp_matches(
+                    coalesce(compared.level1_key, '') || '|' || coalesce(compared.level2_key, ''), rules.level_pattern
+                )
+            )
+            and (rules.unit_pattern is null or regexp_matches(coalesce(compared.actual_unit, ''), rules.unit_pattern))
+            and (
+                rules.target_pattern is null
+                or regexp_matches(
+                    coalesce(compared.level3_name, '') || '|' || coalesce(compared.target_text, ''),
+                    rules.target_pattern
+                )
+            )
+    qualify row_number() over (partition by compared.indicator_id order by rules.priority) = 1
+),
+
 by_value as (
     select
         compared.*,
+        ruled.judgement_rule,
         case
             when compared.is_comparable
                 then
-                    case compared.target_comparator
-                        when '≥' then compared.actual_value >= compared.target_min
-                        when '>' then compared.actual_value > compared.target_min
-                        when '≤' then compared.actual_value <= compared.target_max
-                        when '<' then compared.actual_value < compared.target_max
-                        when 'range' then compared.actual_value between compared.target_min and compared.target_max
-                        when '=' then
-                            case
-                                when compared.level1_key = 'cost' or compared.level2_key like '%cost'
-                                    then compared.actual_value <= compared.target_max
-                                else compared.actual_value >= compared.target_min
-                            end
+                    case ruled.judgement_rule
+                        when 'at_least' then compared.actual_value >= compared.target_min
+                        when 'above' then compared.actual_value > compared.target_min
+                        when 'at_most' then compared.actual_value <= compared.target_max
+                        when 'below' then compared.actual_value < compared.target_max
+                        when 'within' then compared.actual_value between compared.target_min and compared.target_max
                     end
             -- a qualitative actual the same as its target, or in words of completion, is met
             when compared.actual_parse_status = 'qualitative' then
@@ -102,6 +130,8 @@ by_value as (
                 end
         end as is_met_by_value,
     from compared
+    left join ruled
+        on compared.indicator_id = ruled.indicator_id
 ),
 
 final as (
@@ -115,20 +145,24 @@ final as (
             when by_value.score is null or by_value.weight is null then null
             when by_value.score >= by_value.weight then 'met'
             when by_value.score = 0 then 'not_met'
-            else 'partial'
+            else 'partly_met'
         end as status_by_score,
         case
-            when by_value.weight is not null and by_value.score >= by_value.weight then 'met'
+            when by_value.score > 0 and by_value.score < by_value.weight then 'partly_met'
+            when not by_value.is_met_by_value then 'not_met'
             when by_value.score = 0 then 'not_met'
             when by_value.is_met_by_value then 'met'
-            when not by_value.is_met_by_value then 'not_met'
+            when by_value.weight is not null and by_value.score >= by_value.weight then 'met'
             when by_value.deviation_note is not null then 'not_met'
             when by_value.actual_parse_status = 'missing' then 'not_available'
             else 'unparseable'
         end as actual_status,
         case
-            when by_value.weight is not null and (by_value.score >= by_value.weight or by_value.score = 0) then 'score'
-            when by_value.is_met_by_value is not null then 'value'
+            when by_value.score > 0 and by_value.score < by_value.weight then 'score'
+            when not by_value.is_met_by_value then 'value'
+            when by_value.score = 0 then 'score'
+            when by_value.is_met_by_value then 'value'
+            when by_value.weight is not null and by_value.score >= by_value.weight then 'score'
             when by_value.deviation_note is not null then 'deviation_note'
             else 'none'
         end as status_basis,

@@ -15,6 +15,10 @@ divisions as (
     select * from {{ ref('admin_divisions') }}
 ),
 
+aliases as (
+    select * from {{ ref('department_aliases') }}
+),
+
 documents_regioned as (
     select * from {{ ref('int_documents_regioned') }}
 ),
@@ -127,7 +131,8 @@ normalised as (
         coalesce(
             nullif(
                 regexp_replace(
-                    resolved.department_name,
+                    -- a party committee's department drops its 中共 prefix (中共益阳市委组织部 → 益阳市委组织部)
+                    regexp_replace(resolved.department_name, '^中共', ''),
                     '^(' || coalesce(divisions.province_name, '') || ')?('
                     || coalesce(divisions.city_name, '') || ')?('
                     || coalesce(divisions.county_name, '') || ')?',
@@ -159,12 +164,40 @@ deprefixed as (
     from normalised
 ),
 
+-- a committee keeps its level: the place prefix of 益阳市委组织部 is 益阳 (→ 市委组织部, as the document's other
+-- forms print it), not 益阳市
+committees as (
+    select
+        * replace (
+            case
+                when
+                    regexp_matches(department_name_normalised, '^委')
+                    and regexp_matches(department_name, '(市|县|区|省|州)委')
+                    then regexp_extract(department_name, '(市|县|区|省|州)委', 1) || department_name_normalised
+                else department_name_normalised
+            end as department_name_normalised
+        ),
+    from deprefixed
+),
+
+-- short and variant forms merged through the overrides seed (人社局 → 人力资源和社会保障局)
+aliased as (
+    select
+        committees.* replace (
+            coalesce(aliases.canonical_name, committees.department_name_normalised) as department_name_normalised
+        ),
+        aliases.canonical_name is not null as is_alias_merged,
+    from committees
+    left join aliases
+        on committees.department_name_normalised = aliases.alias_name
+),
+
 final as (
     select
         *,
         {{ surrogate_key(['coalesce(region_admin_code, \'unknown\')', 'region_level', 'department_name_normalised']) }}
             as department_key,
-    from deprefixed
+    from aliased
 )
 
 select * from final

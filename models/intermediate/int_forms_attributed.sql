@@ -44,10 +44,16 @@ final as (
         forms.document_id,
         forms.form_kind,
         forms.form_seq,
-        projects.project_key,
-        projects.spending_direction_key,
+        -- a form of a whole department belongs to the dimension's no-project member, never to NULL
+        coalesce(projects.project_key, {{ no_project_key() }}) as project_key,
+        coalesce(projects.spending_direction_key, {{ unknown_direction_key() }}) as spending_direction_key,
+        projects.project_key is null as is_department_form,
+        -- a form that names no department, in a document that names none, joins the unknown department
         coalesce(
-            projects.department_key, form_departments.department_key, document_departments.department_key
+            projects.department_key,
+            form_departments.department_key,
+            document_departments.department_key,
+            {{ unknown_department_key() }}
         ) as department_key,
     from forms
     left join project_forms

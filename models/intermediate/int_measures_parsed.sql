@@ -40,10 +40,18 @@ inputs as (
     where actual_text is not null
 ),
 
+-- cleaned before typing: LaTeX and full-width forms (measure_text), then what it leaves: an escaped \% , a
+-- stray backslash, full-width digits, and a trailing 等 after the unit (1.2万元等)
 normalised as (
     select
         *,
-        {{ measure_text('text_printed') }} as measure_text,
+        regexp_replace(
+            regexp_replace(
+                translate(replace({{ measure_text('text_printed') }}, '\%', '%'), '０１２３４５６７８９．', '0123456789.'),
+                '\\', '', 'g'
+            ),
+            '(\D)等$', '\1'
+        ) as measure_text,
         {{ measure_text('column_comparator') }} as column_comparator_text,
     from inputs
 ),
@@ -54,6 +62,9 @@ shaped as (
         *,
         case
             when measure_text = '' then 'missing'
+            -- a deadline anywhere in the text: 按月发放，2019年底前完成 / 2022年8月31日前
+            when regexp_matches(measure_text, '(?:19|20)\d{2}年(?:\d{1,2}月份?)?(?:\d{1,2}日)?(?:底|末)?之?前')
+                then 'deadline'
             -- a date by which to finish: 2022年底, 2022年8月31日前, 11月份前, 12月31日前
             when
                 regexp_full_match(
@@ -87,8 +98,14 @@ parts as (
                 then regexp_extract(
                     measure_text, '^([^\d]*?)(\d+(?:\.\d+)?)([^\d]*)$', ['prefix', 'low', 'suffix']
                 )
+            -- a deadline without its year (11月份前) is read as year 0000, i.e. no year
             when 'deadline' then regexp_extract(
-                measure_text, '^(?:每年)?((?:19|20)\d{2})?(.*)$', ['low', 'suffix']
+                case
+                    when regexp_matches(measure_text, '(?:19|20)\d{2}年') then measure_text
+                    else '0000年' || measure_text
+                end,
+                '((?:19|20)\d{2}|0000)年(?:(\d{1,2})月份?)?(?:(\d{1,2})日)?((?:底|末)?之?前?(?:完成)?)',
+                ['low', 'month', 'day', 'suffix']
             )
         end as measure_parts,
     from shaped
@@ -98,9 +115,11 @@ flat as (
     select
         * exclude (measure_parts),
         struct_extract(measure_parts, 'prefix') as part_prefix,
-        struct_extract(measure_parts, 'low') as part_low,
+        nullif(struct_extract(measure_parts, 'low'), '0000') as part_low,
         struct_extract(measure_parts, 'high') as part_high,
         struct_extract(measure_parts, 'suffix') as part_suffix,
+        case when measure_shape = 'deadline' then struct_extract(measure_parts, 'month') end as part_month,
+        case when measure_shape = 'deadline' then struct_extract(measure_parts, 'day') end as part_day,
     from parts
 ),
 
@@ -157,7 +176,13 @@ unit_choice as (
     select
         united.*,
         case
-            when united.measure_shape = 'deadline' then coalesce(united.part_suffix, '年底')
+            when united.measure_shape = 'deadline'
+                then
+                    case
+                        when nullif(united.part_day, '') is not null then '日前'
+                        when nullif(united.part_month, '') is not null then '月底前'
+                        else '年底前'
+                    end
             when united.text_unit is not null then united.text_unit
             when exists (
                 select 1 from units
@@ -197,7 +222,7 @@ final as (
         end as comparator,
         case unit_choice.measure_shape
             when 'qualitative' then 'qualitative'
-            when 'deadline' then 'duration'
+            when 'deadline' then 'date'
             when 'range' then coalesce(measure_types.measure_type, 'count')
             when 'single' then coalesce(measure_types.measure_type, 'count')
         end as measure_type,
@@ -210,17 +235,33 @@ final as (
         end as value_min,
         case
             when unit_choice.measure_shape = 'range' then cast(unit_choice.part_high as decimal(20, 6))
-            when unit_choice.measure_shape = 'deadline'
-                then cast(nullif(unit_choice.part_low, '') as decimal(20, 6))
             when
                 unit_choice.measure_shape = 'single'
                 and coalesce(words.comparator, column_words.comparator, '=') in ('≤', '<', '=')
                 then cast(unit_choice.part_low as decimal(20, 6))
         end as value_max,
         case
-            when unit_choice.measure_shape in ('single', 'deadline')
+            when unit_choice.measure_shape = 'single'
                 then cast(nullif(unit_choice.part_low, '') as decimal(20, 6))
         end as value_number,
+        -- a deadline as a date: the day printed, else the month's last day, else the year's (年底)
+        case
+            when unit_choice.measure_shape = 'deadline' and nullif(unit_choice.part_low, '') is not null
+                then
+                    case
+                        when nullif(unit_choice.part_day, '') is not null
+                            then try_cast(make_date(
+                                cast(unit_choice.part_low as integer),
+                                cast(unit_choice.part_month as integer),
+                                cast(unit_choice.part_day as integer)
+                            ) as date)
+                        when nullif(unit_choice.part_month, '') is not null
+                            then last_day(make_date(
+                                cast(unit_choice.part_low as integer), cast(unit_choice.part_month as integer), 1
+                            ))
+                        else make_date(cast(unit_choice.part_low as integer), 12, 31)
+                    end
+        end as deadline_date,
         case
             when unit_choice.measure_shape in ('single', 'range', 'deadline') then 'numeric'
             else unit_choice.measure_shape

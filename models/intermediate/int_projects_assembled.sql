@@ -5,8 +5,15 @@
 -- the seed spending_directions; a name no pattern fits stays unknown rather than guessed.
 with
 
+duplicates as (
+    select * from {{ ref('int_document_duplicates') }}
+    where is_duplicate
+),
+
+-- a duplicate of another document's content is counted once, as the original
 forms as (
     select * from {{ ref('stg_landing__forms') }}
+    where document_id not in (select duplicates.document_id from duplicates)
 ),
 
 form_fields as (
@@ -19,6 +26,14 @@ departments as (
 
 directions as (
     select * from {{ ref('spending_directions') }}
+),
+
+documents as (
+    select * from {{ ref('int_documents_dated') }}
+),
+
+documents_regioned as (
+    select * from {{ ref('int_documents_regioned') }}
 ),
 
 -- the form kinds that describe one project or special fund (department forms are not projects); a
@@ -95,28 +110,57 @@ keyed as (
     from assembled
 ),
 
+-- the direction is mapped through the seed from the printed direction first (001 prints 支出方向: 残疾人 →
+-- 残疾人事业), else from the project or fund name; a printed direction no pattern fits is kept as printed
+direction_texts as (
+    select
+        form_id,
+        1 as text_rank,
+        spending_direction_printed as direction_text,
+    from keyed
+    where spending_direction_printed is not null
+    union all
+    select
+        form_id,
+        2 as text_rank,
+        coalesce(project_name, '') || '|' || coalesce(fund_name, '') as direction_text,
+    from keyed
+),
+
 direction_matches as (
     select
-        keyed.form_id,
+        direction_texts.form_id,
         directions.direction_key,
         directions.direction_name_zh,
-    from keyed
+    from direction_texts
     inner join directions
-        on regexp_matches(
-            coalesce(keyed.project_name, '') || '|' || coalesce(keyed.fund_name, ''),
-            directions.name_pattern
-        )
-    qualify row_number() over (partition by keyed.form_id order by directions.priority) = 1
+        on regexp_matches(direction_texts.direction_text, directions.name_pattern)
+    qualify row_number() over (
+        partition by direction_texts.form_id order by direction_texts.text_rank, directions.priority
+    ) = 1
 ),
 
 final as (
     select
         keyed.*,
-        {{ surrogate_key(['keyed.document_id', 'keyed.project_form_seq']) }} as project_key,
+        -- a project is its business identity, not the bytes of its file: the department that owns it (主管部门, else
+        -- the reporting department, else the implementing unit; else the document's region), its normalised name and
+        -- its fiscal year. A corrected re-issue, and the target form and self-evaluation of one project, share it.
+        {{ surrogate_key([
+            "coalesce(supervising.department_key, reporting.department_key, implementing.department_key,"
+            ~ " 'region:' || coalesce(documents_regioned.region_admin_code, 'unknown'))",
+            "coalesce(nullif(" ~ project_name_key('keyed.project_name') ~ ", ''),"
+            ~ " 'form:' || keyed.document_id || ':' || keyed.project_form_seq)",
+            'documents.fiscal_year',
+        ]) }} as project_key,
+        {{ project_name_key('keyed.project_name') }} as project_name_key,
+        coalesce(supervising.department_key, reporting.department_key, implementing.department_key)
+            as owner_department_key,
+        documents.fiscal_year,
         implementing.department_key as implementing_department_key,
         supervising.department_key as supervising_department_key,
         reporting.department_key as reporting_department_key,
-        coalesce(keyed.spending_direction_printed, direction_matches.direction_name_zh)
+        coalesce(direction_matches.direction_name_zh, keyed.spending_direction_printed)
             as spending_direction_name,
         case
             when keyed.spending_direction_printed is not null then 'printed'
@@ -132,6 +176,10 @@ final as (
         on keyed.form_id = reporting.form_id and reporting.department_role = 'department'
     left join direction_matches
         on keyed.form_id = direction_matches.form_id
+    left join documents
+        on keyed.document_id = documents.document_id
+    left join documents_regioned
+        on keyed.document_id = documents_regioned.document_id
 )
 
 select * from final

@@ -8,6 +8,10 @@ regions as (
     select * from {{ ref('int_documents_regioned') }}
 ),
 
+duplicates as (
+    select * from {{ ref('int_document_duplicates') }}
+),
+
 final as (
     select
         {{ surrogate_key(['documents.document_id']) }} as document_key,
@@ -28,9 +32,19 @@ final as (
             else {{ surrogate_key(['regions.region_level', 'regions.region_admin_code']) }}
         end as region_key,
         coalesce(regions.region_resolution, 'unknown') as region_resolution,
+        case
+            when duplicates.is_duplicate then 'duplicate'
+            when duplicates.document_id is not null then 'original'
+            else 'no_content'
+        end as content_status,
+        case
+            when duplicates.is_duplicate then {{ surrogate_key(['duplicates.original_document_id']) }}
+        end as duplicate_of_document_key,
     from documents
     left join regions
         on documents.document_id = regions.document_id
+    left join duplicates
+        on documents.document_id = duplicates.document_id
 )
 
 select * from final

@@ -10,7 +10,8 @@ grouped as (
     select
         project_key,
         cast(count(*) as integer) as form_count,
-        any_value(document_id) as document_id,
+        -- a project printed in several documents (a target form and its self-evaluation) is listed under the first
+        min(document_id) as document_id,
         arg_min(form_id, form_seq) as form_id,
         arg_min(project_name, form_seq) filter (where project_name is not null) as project_name,
         arg_min(form_title, form_seq) filter (where form_title is not null) as form_title,
@@ -27,6 +28,9 @@ grouped as (
         arg_min(form_kind, form_seq) as form_kind,
         list_sort(list_distinct(list(form_kind))) as form_kinds,
         arg_min(fund_name, form_seq) filter (where fund_name is not null) as fund_name,
+        any_value(project_name_key) as project_name_key,
+        any_value(fiscal_year) as fiscal_year,
+        any_value(owner_department_key) as owner_department_key,
         arg_min(implementing_department_key, form_seq) filter (
             where implementing_department_key is not null
         ) as implementing_department_key,
@@ -53,12 +57,29 @@ grouped as (
     group by project_key
 ),
 
-final as (
+projects as (
     select
         * exclude (document_id, spending_direction_name),
         {{ surrogate_key(['document_id']) }} as document_key,
         {{ surrogate_key(["coalesce(spending_direction_name, '未知')"]) }} as spending_direction_key,
+        false as is_member,
     from grouped
+),
+
+-- the member that amounts and indicators of a whole department (no project) join, so no fact has a NULL key
+no_project_member as (
+    select
+        {{ no_project_key() }} as project_key,
+        '（部门整体，无项目）' as project_name,
+        'none' as spending_direction_source,
+        {{ unknown_direction_key() }} as spending_direction_key,
+        true as is_member,
+),
+
+final as (
+    select * from projects
+    union all by name
+    select * from no_project_member
 )
 
 select * from final

@@ -12,7 +12,7 @@ indicators as (
 
 final as (
     select
-        {{ surrogate_key(['actuals.document_id', 'actuals.indicator_id', "'actual'"]) }} as indicator_actual_key,
+        {{ surrogate_key(['indicators.indicator_key', "'actual'"]) }} as indicator_actual_key,
         indicators.indicator_key,
         indicators.document_key,
         indicators.project_key,

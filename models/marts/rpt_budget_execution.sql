@@ -1,84 +1,154 @@
--- One row per project (or, for department forms, department), fiscal year and funding item with its
--- 预算 / 调整后 / 执行 / 决算 amounts side by side and the execution rate (执行 ÷ 调整后预算, else ÷ 预算).
--- A stage printed on several lines (a narrative that repeats a table) takes its first printed amount.
+-- One row per item line of a form and fiscal year: the line's 申请 / 年初预算 / 预算 / 全年预算 / 调整 / 执行 / 决算
+-- amounts side by side, each with the funding line it comes from, the computed execution rate and the rate the
+-- form prints. Every staged amount of fct_funding sits in exactly one row: lines are never collapsed (a label
+-- printed again for the same stage starts a new row), and is_countable marks the lines that fct_funding_leaf
+-- counts, so totals and their parts are not added together.
 with
 
 funding as (
     select * from {{ ref('fct_funding') }}
 ),
 
-staged as (
-    select * from funding
-    where
-        stage_key is not null
-        and amount_wan is not null
-        and item_key is not null
-        and (project_key is not null or department_key is not null)
+form_fields as (
+    select * from {{ ref('stg_landing__form_fields') }}
 ),
 
-by_stage as (
+amounts as (
+    select * from {{ ref('int_amounts_classified') }}
+),
+
+staged as (
     select
-        document_key,
-        project_key,
-        department_key,
-        fiscal_year,
-        item_key,
-        stage_key,
-        arg_min(amount_wan, line_no) as amount_wan,
-        min(line_no) as line_no,
+        funding.*,
+        amounts.form_id,
+        coalesce(parent.item_label_printed, '') as parent_label,
+    from funding
+    inner join amounts
+        on funding.amount_id = amounts.amount_id
+    left join funding as parent
+        on funding.parent_funding_key = parent.funding_key
+    where funding.stage_key != '未注明' and funding.amount_wan is not null
+),
+
+-- the n-th time a label prints a stage in one form is the n-th line of that label
+lined as (
+    select
+        *,
+        row_number() over (
+            partition by form_id, item_label_printed, parent_label, section, fiscal_year, stage_key
+            order by line_no, amount_id
+        ) as occurrence,
     from staged
-    group by document_key, project_key, department_key, fiscal_year, item_key, stage_key
+),
+
+-- the rate a form prints beside its funding (执行率 99.11%)
+printed_rates as (
+    select
+        form_id,
+        value_printed as execution_rate_printed,
+        try_cast(regexp_extract(value_printed, '(\d+(?:\.\d+)?)', 1) as decimal(9, 2)) as execution_rate_printed_pct,
+    from form_fields
+    where field_key = 'funding_execution_rate'
+    qualify row_number() over (partition by form_id order by field_seq) = 1
 ),
 
 pivoted as (
     select
-        document_key,
-        project_key,
-        department_key,
+        form_id,
+        item_label_printed,
+        parent_label,
+        section,
         fiscal_year,
-        item_key,
-        -- 预算: the initial budget, else a budget of unstated kind, else the amount applied for
-        coalesce(
-            max(amount_wan) filter (where stage_key = '年初预算'),
-            max(amount_wan) filter (where stage_key = '预算'),
-            max(amount_wan) filter (where stage_key = '申请')
-        ) as budget_wan,
+        occurrence,
+        min(document_key) as document_key,
+        min(project_key) as project_key,
+        min(department_key) as department_key,
+        min(spending_direction_key) as spending_direction_key,
+        min(item_key) as item_key,
+        min(form_kind) as form_kind,
+        min(amount_role) as amount_role,
+        max(amount_wan) filter (where stage_key = '申请') as requested_wan,
+        max(amount_wan) filter (where stage_key = '年初预算') as initial_budget_wan,
+        max(amount_wan) filter (where stage_key = '预算') as budget_wan,
         max(amount_wan) filter (where stage_key = '全年预算') as adjusted_budget_wan,
         max(amount_wan) filter (where stage_key = '调整') as adjustment_wan,
         max(amount_wan) filter (where stage_key = '执行数') as execution_wan,
         max(amount_wan) filter (where stage_key = '决算') as final_accounts_wan,
+        max(funding_key) filter (where stage_key = '申请') as requested_funding_key,
+        max(funding_key) filter (where stage_key = '年初预算') as initial_budget_funding_key,
+        max(funding_key) filter (where stage_key = '预算') as budget_funding_key,
+        max(funding_key) filter (where stage_key = '全年预算') as adjusted_budget_funding_key,
+        max(funding_key) filter (where stage_key = '调整') as adjustment_funding_key,
+        max(funding_key) filter (where stage_key = '执行数') as execution_funding_key,
+        max(funding_key) filter (where stage_key = '决算') as final_accounts_funding_key,
+        -- the line is keyed by its amounts' business keys, so a corrected re-issue keeps it
+        min(funding_key) as first_funding_key,
+        bool_and(is_countable) as is_countable,
+        list_sort(list(stage_key) filter (where is_countable)) as counted_stages,
         min(line_no) as line_start,
         max(line_no) as line_end,
-    from by_stage
-    group by document_key, project_key, department_key, fiscal_year, item_key
+    from lined
+    group by form_id, item_label_printed, parent_label, section, fiscal_year, occurrence
 ),
 
 final as (
     select
-        {{ surrogate_key(['document_key', 'project_key', 'department_key', 'fiscal_year', 'item_key']) }}
-            as budget_execution_key,
-        document_key,
-        project_key,
-        department_key,
-        fiscal_year,
-        item_key,
-        budget_wan,
-        adjusted_budget_wan,
-        adjustment_wan,
-        execution_wan,
-        final_accounts_wan,
-        line_start,
-        line_end,
-        case when project_key is not null then 'project' else 'department' end as subject_type,
+        {{ surrogate_key(['pivoted.first_funding_key', "'line'"]) }} as budget_execution_key,
+        pivoted.document_key,
+        pivoted.project_key,
+        pivoted.department_key,
+        pivoted.spending_direction_key,
+        cast(pivoted.fiscal_year as integer) as fiscal_year,
+        pivoted.item_key,
+        pivoted.item_label_printed,
+        nullif(pivoted.parent_label, '') as parent_label_printed,
+        pivoted.form_kind,
+        pivoted.amount_role,
+        pivoted.requested_wan,
+        pivoted.initial_budget_wan,
+        pivoted.budget_wan,
+        pivoted.adjusted_budget_wan,
+        pivoted.adjustment_wan,
+        pivoted.execution_wan,
+        pivoted.final_accounts_wan,
+        pivoted.requested_funding_key,
+        pivoted.initial_budget_funding_key,
+        pivoted.budget_funding_key,
+        pivoted.adjusted_budget_funding_key,
+        pivoted.adjustment_funding_key,
+        pivoted.execution_funding_key,
+        pivoted.final_accounts_funding_key,
+        pivoted.is_countable,
+        pivoted.counted_stages,
+        cast(pivoted.line_start as integer) as line_start,
+        cast(pivoted.line_end as integer) as line_end,
+        case when pivoted.project_key != {{ no_project_key() }} then 'project' else 'department' end as subject_type,
         cast(
-            round(100 * execution_wan / nullif(coalesce(adjusted_budget_wan, budget_wan), 0), 2) as decimal(9, 2)
+            round(
+                100 * pivoted.execution_wan / nullif(
+                    coalesce(
+                        pivoted.adjusted_budget_wan, pivoted.initial_budget_wan, pivoted.budget_wan,
+                        pivoted.requested_wan
+                    ), 0
+                ),
+                2
+            ) as decimal(9, 2)
         ) as execution_rate_pct,
         case
-            when execution_wan is null then null
-            when adjusted_budget_wan is not null then '全年预算'
-            when budget_wan is not null then '预算'
+            when pivoted.execution_wan is null then null
+            when pivoted.adjusted_budget_wan is not null then '全年预算'
+            when pivoted.initial_budget_wan is not null then '年初预算'
+            when pivoted.budget_wan is not null then '预算'
+            when pivoted.requested_wan is not null then '申请'
         end as execution_rate_basis,
+        printed_rates.execution_rate_printed,
+        printed_rates.execution_rate_printed_pct,
     from pivoted
+    left join printed_rates
+        on
+            pivoted.form_id = printed_rates.form_id
+            and pivoted.item_key = 'funding_total'
+            and pivoted.execution_wan is not null
 )
 
 select * from final

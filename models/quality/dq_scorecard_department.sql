@@ -1,5 +1,5 @@
--- One row per department: the same counts as dq_scorecard_document over the forms of each department
--- (its 主管部门 or the department form's subject), least reliable first.
+-- One row per department of dim_department that has forms: the same counts as dq_scorecard_document over the
+-- forms the facts attribute to it, keyed by department_key, least reliable first.
 with
 
 form_departments as (
@@ -22,9 +22,13 @@ fct_indicator as (
     select * from {{ ref('fct_indicator') }}
 ),
 
+dim_department as (
+    select * from {{ ref('dim_department') }}
+),
+
 checks as (
     select
-        form_departments.department_name,
+        form_departments.department_key,
         count(*) as checks_run,
         count(*) filter (where reconciliation.status = 'ok') as checks_ok,
         count(*) filter (where reconciliation.status = 'rounding') as checks_rounding,
@@ -32,23 +36,23 @@ checks as (
         count(*) filter (where reconciliation.status = 'incomplete') as checks_incomplete,
     from reconciliation
     inner join form_departments on reconciliation.form_id = form_departments.form_id
-    group by form_departments.department_name
+    group by form_departments.department_key
 ),
 
 unplaced as (
     select
-        form_departments.department_name,
+        form_departments.department_key,
         count(distinct parse_issues.document_id || ':' || coalesce(parse_issues.line_no, -parse_issues.issue_seq))
             as unplaced_lines,
     from parse_issues
     inner join form_departments on parse_issues.form_id = form_departments.form_id
     where parse_issues.severity in ('warning', 'error')
-    group by form_departments.department_name
+    group by form_departments.department_key
 ),
 
 untyped as (
     select
-        form_departments.department_name,
+        form_departments.department_key,
         count(*) as indicators,
         count(*) filter (
             where coalesce(fct_indicator.target_parse_status, 'missing') in ('missing', 'unparseable')
@@ -56,20 +60,23 @@ untyped as (
     from indicators
     inner join form_departments on indicators.form_id = form_departments.form_id
     left join fct_indicator on indicators.indicator_id = fct_indicator.indicator_id
-    group by form_departments.department_name
+    group by form_departments.department_key
 ),
 
 departments as (
     select
-        department_name,
-        count(distinct document_id) as documents,
-        count(distinct form_id) as forms,
+        form_departments.department_key,
+        any_value(dim_department.department_name) as department_name,
+        count(distinct form_departments.document_id) as documents,
+        count(distinct form_departments.form_id) as forms,
     from form_departments
-    group by department_name
+    left join dim_department on form_departments.department_key = dim_department.department_key
+    group by form_departments.department_key
 ),
 
 joined as (
     select
+        departments.department_key,
         departments.department_name,
         departments.documents,
         departments.forms,
@@ -82,9 +89,9 @@ joined as (
         coalesce(untyped.indicators, 0) as indicators,
         coalesce(untyped.indicators_untyped, 0) as indicators_untyped,
     from departments
-    left join checks on departments.department_name = checks.department_name
-    left join unplaced on departments.department_name = unplaced.department_name
-    left join untyped on departments.department_name = untyped.department_name
+    left join checks on departments.department_key = checks.department_key
+    left join unplaced on departments.department_key = unplaced.department_key
+    left join untyped on departments.department_key = untyped.department_key
 ),
 
 final as (
@@ -98,7 +105,8 @@ final as (
                 unplaced_lines desc,
                 indicators_untyped desc,
                 checks_rounding desc,
-                department_name asc
+                department_name asc,
+                department_key asc
         ) as reliability_rank,
     from joined
 )

@@ -1,22 +1,21 @@
--- The department each form belongs to: its 主管部门 when printed, else the form's own subject (a
--- department form is about the department itself), so checks can be counted per department.
+-- The department each form belongs to, as the facts attribute it (int_forms_attributed: the project's
+-- department, else the department the form names, else the one its document is about), keyed by the
+-- department dimension so that checks are counted per department_key.
 with
 
+duplicates as (
+    select * from {{ ref('int_document_duplicates') }}
+    where is_duplicate
+),
+
+-- a duplicate of another document's content is scored once, as the original
 forms as (
     select * from {{ ref('stg_landing__forms') }}
+    where document_id not in (select duplicates.document_id from duplicates)
 ),
 
-form_fields as (
-    select * from {{ ref('stg_landing__form_fields') }}
-),
-
-supervising as (
-    select
-        form_id,
-        min(value_printed) as supervising_department,
-    from form_fields
-    where field_key = 'supervising_department' and value_printed is not null
-    group by form_id
+attributed as (
+    select * from {{ ref('int_forms_attributed') }}
 ),
 
 final as (
@@ -24,9 +23,9 @@ final as (
         forms.form_id,
         forms.document_id,
         forms.form_kind,
-        coalesce(supervising.supervising_department, forms.subject_name, '（未知 unknown）') as department_name,
+        attributed.department_key,
     from forms
-    left join supervising on forms.form_id = supervising.form_id
+    left join attributed on forms.form_id = attributed.form_id
 )
 
 select * from final

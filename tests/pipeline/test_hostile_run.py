@@ -104,11 +104,17 @@ def _night(docs: Path, warehouse: Path, command: str = "run", **extra: str) -> t
             "select count(*) from dim_project p join dim_document d using (document_key) "
             "where d.file_name = 'no_project_name.txt' and p.project_name is null"
         ).fetchone()[0]
+        # stored test failures live in the sidecar file beside the published warehouse
+        sidecar = warehouse.with_name(warehouse.name + ".test_failures.duckdb")
+        if sidecar.exists():
+            con.execute(f"attach '{sidecar}' as failures (read_only)")
         stored = con.execute(
-            "select table_schema, table_name from information_schema.tables "
+            "select table_catalog, table_schema, table_name from information_schema.tables "
             "where table_name = 'not_null_dim_project_project_name'"
         ).fetchall()
-        warned = con.execute(f'select count(*) from "{stored[0][0]}"."{stored[0][1]}"').fetchone()[0] if stored else 0
+        warned = (
+            con.execute(f'select count(*) from "{stored[0][0]}"."{stored[0][1]}"."{stored[0][2]}"').fetchone()[0] if stored else 0
+        )
         quarantined = con.execute(
             "select count(*) from fct_funding f join dim_document d using (document_key) where d.file_name = 'absurd.txt'"
         ).fetchone()[0]

@@ -157,12 +157,15 @@ def test_every_004_funding_total_is_checked(dq_rows):
 
 
 def test_findings_are_stored_warnings_not_errors(built_warehouse):
-    """dbt stored the findings (warn) in test_failures; the build stayed green and published the warehouse."""
+    """dbt stored the findings (warn) in the test-failures sidecar beside the warehouse; the build stayed green
+    and published the warehouse."""
     import duckdb
 
+    sidecar = built_warehouse.with_name(built_warehouse.name + ".test_failures.duckdb")
     con = duckdb.connect(str(built_warehouse), read_only=True)
     try:
-        stored = con.execute("select count(*) from test_failures.dq_findings_beyond_rounding").fetchone()[0]
+        con.execute(f"attach '{sidecar}' as failures (read_only)")
+        stored = con.execute("select count(*) from failures.main.dq_findings_beyond_rounding").fetchone()[0]
         mismatches = con.execute(
             "select count(*) from dq_reconciliation where status = 'mismatch' and check_kind not in ('le', 'structure_le')"
         ).fetchone()[0]
