@@ -425,6 +425,7 @@ def ingest(
     root = source if source.is_dir() else source.parent
     version = parser_version()
     landed = landed_documents(con, version)
+    in_landing = {r[0] for r in con.execute("select document_id from landing.documents").fetchall()}
     previous = current_versions(con)
     result = IngestResult()
 
@@ -469,14 +470,14 @@ def ingest(
                 replaced[outcome.path] = None
                 continue
             replaced[outcome.path] = meta  # the file may have changed since it was hashed: this is its content
-            land(con, meta, rows, outcome)
+            land(con, meta, rows, outcome, in_landing)
             parsed[outcome.document_id] = outcome
             if progress:
                 progress(outcome.path)
             if n == 1:
                 pause_for_tests("ingest", f"(landed {outcome.path})")
     for doc, (rows, outcome) in unread.items():
-        write_document(con, rows)
+        write_document(con, rows, in_landing)
         parsed.setdefault(doc, outcome)
 
     result.parsed = len(parsed)
@@ -496,7 +497,7 @@ def ingest(
             # its first copy changed or vanished while the run read it, so this content was not parsed: say
             # so, and read it next run
             reason = "not read this run: another copy of it changed or vanished meanwhile; read again next run"
-            write_document(con, failed_rows(meta, reason, dt.datetime.now(), transient=True))
+            write_document(con, failed_rows(meta, reason, dt.datetime.now(), transient=True), in_landing)
             parsed[doc] = _failed(meta, reason, transient=True)
             outcome = FileOutcome(rel, doc, "failed", reason, transient=True)
         else:
@@ -515,12 +516,19 @@ def ingest(
     return result
 
 
-def land(con: duckdb.DuckDBPyConnection, meta: FileMeta, rows: dict[str, list[dict]], outcome: FileOutcome) -> None:
-    """Write a parsed document; when its rows cannot be stored, land it failed with the reason instead."""
+def land(
+    con: duckdb.DuckDBPyConnection,
+    meta: FileMeta,
+    rows: dict[str, list[dict]],
+    outcome: FileOutcome,
+    landed: set[str] | None = None,
+) -> None:
+    """Write a parsed document; when its rows cannot be stored, land it failed with the reason instead.
+    ``landed``: the document ids landing holds (``write_document``)."""
     try:
-        write_document(con, rows)
+        write_document(con, rows, landed)
     except (pa.ArrowException, duckdb.ConversionException, duckdb.InvalidInputException, UnicodeError, OverflowError) as exc:
         first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
         reason = f"cannot be stored: {type(exc).__name__}: {first}"
-        write_document(con, failed_rows(meta, reason, dt.datetime.now()))
+        write_document(con, failed_rows(meta, reason, dt.datetime.now()), landed)
         outcome.status, outcome.reason = "failed", reason

@@ -6,6 +6,7 @@ Arrow tables, one bulk insert per table per document.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import hashlib
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pyarrow as pa
 
 from loaders.model import ParsedDocument
@@ -122,6 +124,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("placement", pa.string()),
         ]
     ),
+    # every place name of seeds/admin_divisions.csv that a text of the document prints (its lines, field
+    # values, subjects and titles, as printed and trimmed): found here once per document with one
+    # Aho-Corasick pass, so dbt joins names by equality instead of testing every line against every name
+    "region_candidates": pa.schema([("document_id", pa.string()), ("text", pa.string()), ("division_name", pa.string())]),
     "parse_issues": pa.schema(
         [
             ("document_id", pa.string()),
@@ -276,7 +282,36 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
         for issue in form.issues:
             issue_seq += 1
             out["parse_issues"].append(dict(document_id=doc_id, form_id=form_id, issue_seq=issue_seq, **issue.__dict__))
+    out["region_candidates"] = region_candidates(
+        doc_id,
+        [parsed.title]
+        + [ln.text for ln in parsed.read.lines]
+        + [f.title for f in parsed.forms]
+        + [f.subject_name for f in parsed.forms]
+        + [r["value_printed"] for r in out["form_fields"]],
+    )
     return out
+
+
+@functools.cache
+def division_names() -> list[str]:
+    """The full names of the divisions (seeds/admin_divisions.csv, generated from jionlp) that count as
+    evidence of a region; generic names (新区, 开发区 …) never do."""
+    with (_PROJECT_DIR / "seeds" / "admin_divisions.csv").open(encoding="utf-8") as fh:
+        return sorted({row["division_name"] for row in csv.DictReader(fh) if row["is_generic_name"] != "true"})
+
+
+def region_candidates(doc_id: str, texts: list[str | None]) -> list[dict]:
+    """One row per (text, division name it contains) among ``texts``, each text also as SQL ``trim`` leaves it
+    (staging trims field values and titles). Overlapping matches count: 株洲市石峰区 names both 株洲市 and 石峰区."""
+    distinct = sorted({v for t in texts if t for v in (t, t.strip(" ")) if v})
+    if not distinct:
+        return []
+    found = pl.DataFrame({"text": distinct}).with_columns(
+        division_name=pl.col("text").str.extract_many(division_names(), overlapping=True)
+    )
+    pairs = found.explode("division_name").drop_nulls("division_name").unique(maintain_order=True)
+    return [dict(document_id=doc_id, text=t, division_name=n) for t, n in pairs.iter_rows()]
 
 
 def _level_key(context: str, printed: str | None) -> str | None:
@@ -309,12 +344,16 @@ def failed_rows(meta: FileMeta, reason: str, loaded_at: dt.datetime, transient: 
     return out
 
 
-def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]]) -> None:
-    """Replace a document's rows in one transaction: it lands whole or not at all."""
+def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]], landed: set[str] | None = None) -> None:
+    """Replace a document's rows in one transaction: it lands whole or not at all.
+
+    ``landed`` is the set of document ids landing already holds, kept up to date here: a document not in
+    it has no rows to delete, and the deletes (a scan of every landing table) are skipped, so landing a
+    night's documents costs what they hold, not what the warehouse holds."""
     doc_id = rows["documents"][0]["document_id"]
     con.execute("begin transaction")
     try:
-        for table in SCHEMAS:
+        for table in SCHEMAS if landed is None or doc_id in landed else ():
             con.execute(f"delete from landing.{table} where document_id = ?", [doc_id])
         for table, table_rows in rows.items():
             if table_rows:
@@ -325,6 +364,8 @@ def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]]) 
     except Exception:
         con.execute("rollback")
         raise
+    if landed is not None:
+        landed.add(doc_id)
 
 
 def quarantine(con: duckdb.DuckDBPyConnection, reasons: dict[str, str]) -> None:

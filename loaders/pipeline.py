@@ -31,7 +31,7 @@ import duckdb
 from loaders import ops
 from loaders.checkpoint import data_docs_dir, validate_landing
 from loaders.ingest import IngestResult, ingest
-from loaders.landing import parser_version, quarantine
+from loaders.landing import SCHEMAS, create_schema, parser_version, quarantine
 
 log = logging.getLogger(__name__)
 
@@ -113,13 +113,99 @@ def run_lock(warehouse: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def spare_path(warehouse: Path) -> Path:
+    """The file published the night before the published one: tonight's working file when no reader holds it."""
+    return warehouse.with_name(f".{warehouse.name}.spare")
+
+
+def reuse_spare(work: Path, warehouse: Path) -> bool:
+    """Make the spare (the previously published file, kept by ``publish``) tonight's working file and bring
+    it up to the published warehouse, so the night writes what changed instead of copying the whole file.
+
+    The spare may still be open in a BI reader that connected before last night's publish: DuckDB holds a
+    shared lock on it then, our read-write open is refused, and the night copies the published file as
+    before. The published file is only read (attached read-only)."""
+    spare = spare_path(warehouse)
+    if not spare.exists():
+        return False
+    if os.path.samefile(spare, warehouse):  # never write the published inode
+        spare.unlink()
+        return False
+    os.replace(spare, work)  # from here a killed run leaves it as a working file, deleted by the next run
+    try:
+        con = duckdb.connect(str(work))
+    except duckdb.Error as exc:
+        log.info("the spare is in use (%s); copying the published warehouse", str(exc).splitlines()[0][:120])
+        work.unlink(missing_ok=True)
+        return False
+    try:
+        catch_up(con, warehouse)
+        return True
+    except duckdb.Error as exc:  # an older layout, a damaged spare: the copy is always right
+        log.warning("the spare could not be brought up to date (%s); copying the published warehouse", exc)
+        return False
+    finally:
+        con.close()
+
+
+def catch_up(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
+    """Copy into the open working file ``con`` what the published warehouse holds and it does not: the
+    landing rows of the documents landed or changed since (a document's rows are keyed by its id), the file
+    history and the run records (small, so replaced whole). dbt's incremental models then catch up by
+    themselves: they add the documents they have not seen and drop the ones no longer current."""
+    create_schema(con)  # the columns this code lands, as the published file has them
+    ops.create_schema(con)
+    con.execute(f"attach {_sql_path(warehouse)} as published (read_only)")
+    try:
+        con.execute("begin transaction")
+        keys = "document_id, status, error_text, parser_version, loaded_at"
+        con.execute(
+            f"""
+            create temp table changed_documents as
+            select document_id from (
+                (select {keys} from published.landing.documents except select {keys} from landing.documents)
+                union all
+                (select {keys} from landing.documents except select {keys} from published.landing.documents)
+            )
+            group by document_id
+            """
+        )
+        for table in SCHEMAS:
+            con.execute(f"delete from landing.{table} where document_id in (select document_id from changed_documents)")
+            con.execute(
+                f"insert into landing.{table} by name select * from published.landing.{table} "
+                "where document_id in (select document_id from changed_documents)"
+            )
+        for table in ("landing.document_versions", "ops.ops_runs"):
+            con.execute(f"delete from {table}")
+            con.execute(f"insert into {table} by name select * from published.{table}")
+        con.execute("drop table changed_documents")
+        con.execute("commit")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
+        raise
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("detach published")
+
+
 def prepare_working_copy(work: Path, warehouse: Path) -> tuple[bool, str | None]:
     """Start the working file from the published warehouse: (True, None), or (False, None) when there is
     none, or (False, note) when the published file cannot be read: the history is lost, the warehouse is
-    rebuilt from the documents, and the damaged file is kept beside it for whoever wants to look."""
+    rebuilt from the documents, and the damaged file is kept beside it for whoever wants to look.
+
+    The previously published file (the spare) is reused when no reader holds it and it can be brought up
+    to date; otherwise the published file is copied whole."""
     if not warehouse.exists():
         return False, None
-    shutil.copyfile(warehouse, work)  # a plain read: readers holding the published file do not matter
+    reused = False
+    with contextlib.suppress(OSError):
+        reused = reuse_spare(work, warehouse)
+    if not reused:
+        for path in (work, work.with_name(work.name + ".wal")):
+            path.unlink(missing_ok=True)
+        shutil.copyfile(warehouse, work)  # a plain read: readers holding the published file do not matter
     try:
         con = duckdb.connect(str(work))
         try:
@@ -215,6 +301,7 @@ def move_foreign_wal(warehouse: Path) -> str | None:
 
 def publish(work: Path, warehouse: Path) -> None:
     """fsync the finished file, rename it onto the published path, fsync the folder: atomic and durable.
+    The file it replaces stays as the spare (``reuse_spare``).
 
     A foreign write-ahead log beside the published path refuses the publish (``move_foreign_wal`` moves
     it first). The published file is opened read-only once; when that fails the previous file is put back
@@ -241,6 +328,10 @@ def publish(work: Path, warehouse: Path) -> None:
             _fsync_dir(warehouse.parent)
         raise PipelineError(f"the published file could not be opened read-only, previous file restored: {exc}") from exc
     finally:
+        if previous.exists():
+            # yesterday's file is kept as the spare: tomorrow's working file when no reader holds it then
+            with contextlib.suppress(OSError):
+                os.replace(previous, spare_path(warehouse))
         previous.unlink(missing_ok=True)
 
 

@@ -37,29 +37,68 @@ labelled as (
     from amounts
 ),
 
+-- the patterns run once per distinct label (and section, and stage), not once per amount: a label repeats
+-- across documents, so the cost of the regex join stays with the vocabulary, not with the corpus
+distinct_labels as (
+    select distinct
+        label_match,
+        section_match,
+    from labelled
+),
+
+label_items as (
+    select
+        distinct_labels.label_match,
+        distinct_labels.section_match,
+        funding_items.item_key,
+    from distinct_labels
+    inner join funding_items
+        on
+            regexp_matches(distinct_labels.label_match, funding_items.label_pattern)
+            and (
+                funding_items.section_pattern is null
+                or regexp_matches(distinct_labels.section_match, funding_items.section_pattern)
+            )
+    qualify row_number() over (
+        partition by distinct_labels.label_match, distinct_labels.section_match order by funding_items.priority
+    ) = 1
+),
+
 item_matches as (
     select
         labelled.amount_id,
-        funding_items.item_key,
+        label_items.item_key,
     from labelled
-    inner join funding_items
+    inner join label_items
         on
-            regexp_matches(labelled.label_match, funding_items.label_pattern)
-            and (
-                funding_items.section_pattern is null
-                or regexp_matches(labelled.section_match, funding_items.section_pattern)
-            )
-    qualify row_number() over (partition by labelled.amount_id order by funding_items.priority) = 1
+            labelled.label_match = label_items.label_match
+            and labelled.section_match is not distinct from label_items.section_match
+),
+
+distinct_stages as (
+    select distinct labelled.stage_printed
+    from labelled
+),
+
+printed_stages as (
+    select
+        distinct_stages.stage_printed,
+        funding_stages.stage_key,
+    from distinct_stages
+    inner join funding_stages
+        on regexp_matches(distinct_stages.stage_printed, funding_stages.stage_pattern)
+    qualify row_number() over (
+        partition by distinct_stages.stage_printed order by funding_stages.priority
+    ) = 1
 ),
 
 stage_matches as (
     select
         labelled.amount_id,
-        funding_stages.stage_key,
+        printed_stages.stage_key,
     from labelled
-    inner join funding_stages
-        on regexp_matches(labelled.stage_printed, funding_stages.stage_pattern)
-    qualify row_number() over (partition by labelled.amount_id order by funding_stages.priority) = 1
+    inner join printed_stages
+        on labelled.stage_printed = printed_stages.stage_printed
 ),
 
 classified as (

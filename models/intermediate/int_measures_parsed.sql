@@ -40,6 +40,24 @@ inputs as (
     where actual_text is not null
 ),
 
+-- a printed text with its column's unit and comparator is typed once however often it is printed: the
+-- regex work and the joins with the seeds follow the distinct texts, not every indicator of the corpus
+keyed as (
+    select
+        *,
+        md5(to_json([text_printed, column_unit, column_comparator])) as input_key,
+    from inputs
+),
+
+distinct_inputs as (
+    select distinct
+        input_key,
+        text_printed,
+        column_unit,
+        column_comparator,
+    from keyed
+),
+
 -- cleaned before typing: LaTeX and full-width forms (measure_text), then what it leaves: an escaped \% , a
 -- stray backslash, full-width digits, and a trailing 等 after the unit (1.2万元等)
 normalised as (
@@ -53,7 +71,7 @@ normalised as (
             '(\D)等$', '\1'
         ) as measure_text,
         {{ measure_text('column_comparator') }} as column_comparator_text,
-    from inputs
+    from distinct_inputs
 ),
 
 -- which shape the text has; the patterns are anchored, so a sentence matches none of them
@@ -126,8 +144,7 @@ flat as (
 -- comparator words may stand before the number (不低于) or after it (以上, 以内)
 words as (
     select
-        parts.indicator_id,
-        parts.measure_role,
+        parts.input_key,
         comparators.comparator,
     from flat as parts
     inner join comparators
@@ -136,23 +153,18 @@ words as (
             comparators.word_pattern
         )
     where parts.measure_shape = 'single'
-    qualify row_number() over (
-        partition by parts.indicator_id, parts.measure_role order by comparators.priority
-    ) = 1
+    qualify row_number() over (partition by parts.input_key order by comparators.priority) = 1
 ),
 
 column_words as (
     select
-        parts.indicator_id,
-        parts.measure_role,
+        parts.input_key,
         comparators.comparator,
     from flat as parts
     inner join comparators
         on regexp_matches(parts.column_comparator_text, comparators.word_pattern)
     where parts.measure_shape = 'single' and length(parts.column_comparator_text) <= 4
-    qualify row_number() over (
-        partition by parts.indicator_id, parts.measure_role order by comparators.priority
-    ) = 1
+    qualify row_number() over (partition by parts.input_key order by comparators.priority) = 1
 ),
 
 -- the unit is what follows the number without comparator words; else the unit column when it is a unit
@@ -194,23 +206,17 @@ unit_choice as (
 
 measure_types as (
     select
-        unit_choice.indicator_id,
-        unit_choice.measure_role,
+        unit_choice.input_key,
         units.measure_type,
     from unit_choice
     inner join units
         on regexp_matches(unit_choice.unit, units.unit_pattern)
-    qualify row_number() over (
-        partition by unit_choice.indicator_id, unit_choice.measure_role order by units.priority
-    ) = 1
+    qualify row_number() over (partition by unit_choice.input_key order by units.priority) = 1
 ),
 
-final as (
+typed as (
     select
-        unit_choice.indicator_id,
-        unit_choice.document_id,
-        unit_choice.measure_role,
-        unit_choice.text_printed,
+        unit_choice.input_key,
         unit_choice.measure_text,
         unit_choice.measure_shape,
         unit_choice.unit,
@@ -268,15 +274,31 @@ final as (
         end as parse_status,
     from unit_choice
     left join words
-        on unit_choice.indicator_id = words.indicator_id and unit_choice.measure_role = words.measure_role
+        on unit_choice.input_key = words.input_key
     left join column_words
-        on
-            unit_choice.indicator_id = column_words.indicator_id
-            and unit_choice.measure_role = column_words.measure_role
+        on unit_choice.input_key = column_words.input_key
     left join measure_types
-        on
-            unit_choice.indicator_id = measure_types.indicator_id
-            and unit_choice.measure_role = measure_types.measure_role
+        on unit_choice.input_key = measure_types.input_key
+),
+
+final as (
+    select
+        keyed.indicator_id,
+        keyed.document_id,
+        keyed.measure_role,
+        keyed.text_printed,
+        typed.measure_text,
+        typed.measure_shape,
+        typed.unit,
+        typed.comparator,
+        typed.measure_type,
+        typed.value_min,
+        typed.value_max,
+        typed.value_number,
+        typed.deadline_date,
+        typed.parse_status,
+    from keyed
+    inner join typed on keyed.input_key = typed.input_key
 )
 
 select * from final

@@ -1,6 +1,8 @@
 -- Every place name of the division table (seed admin_divisions, generated from jionlp) that a document
 -- prints: in a department or unit name, a title, or anywhere in its text. One row per (document, evidence
 -- text, division). Full names only ("石峰区", "株洲市"): short aliases like "石峰" match too much prose.
+-- The loader finds the names in each text once (landing.region_candidates), so this joins by equality and
+-- costs what the documents cost, not lines × names.
 with
 
 documents as (
@@ -17,6 +19,10 @@ form_fields as (
 
 source_lines as (
     select * from {{ ref('stg_landing__source_lines') }}
+),
+
+candidates as (
+    select * from {{ ref('stg_landing__region_candidates') }}
 ),
 
 divisions as (
@@ -90,8 +96,10 @@ final as (
         divisions.province_code,
         divisions.city_code,
     from evidence
+    inner join candidates
+        on evidence.document_id = candidates.document_id and evidence.evidence_text = candidates.evidence_text
     inner join divisions
-        on contains(evidence.evidence_text, divisions.division_name)
+        on candidates.division_name = divisions.division_name
 )
 
 select * from final

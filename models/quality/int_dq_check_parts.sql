@@ -37,6 +37,17 @@ part_tokens as (
     where split_tokens.token <> ''
 ),
 
+-- every printed number once per scope a rule can name, with its key in that scope: the parts of a check
+-- are then found by an equality join on (scope, key), which keeps the join within one document
+scoped_measures as (
+    select
+        measures.*,
+        scopes.scope,
+        {{ dq_scope_key('scopes.scope', 'measures') }} as scope_key,
+    from measures
+    cross join (values ('document'), ('section'), ('row'), ('form')) as scopes (scope)
+),
+
 -- every printed number that a rule names as its total
 totals as (
     select
@@ -75,9 +86,10 @@ candidates as (
         ) as candidate_rank,
     from totals
     inner join part_tokens on totals.rule_id = part_tokens.rule_id
-    inner join measures as parts
+    inner join scoped_measures as parts
         on
-            totals.scope_key = {{ dq_scope_key('totals.scope', 'parts') }}
+            parts.scope = case when totals.scope in ('document', 'section', 'row') then totals.scope else 'form' end
+            and totals.scope_key = parts.scope_key
             and totals.measure_id <> parts.measure_id
             and {{ dq_token_matches('parts', 'part_tokens', 'part', 'totals.fiscal_year') }}
             and (
