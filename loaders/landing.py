@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import functools
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -301,10 +302,15 @@ def division_names() -> list[str]:
         return sorted({row["division_name"] for row in csv.DictReader(fh) if row["is_generic_name"] != "true"})
 
 
+# what int_departments_resolved removes from a department name (spaces, a stamp mark); RE2's \s is [\t\n\f\r ]
+_NAME_NOISE = re.compile(r"[\t\n\f\r \u3000]|[（(]盖章[）)]")
+
+
 def region_candidates(doc_id: str, texts: list[str | None]) -> list[dict]:
-    """One row per (text, division name it contains) among ``texts``, each text also as SQL ``trim`` leaves it
-    (staging trims field values and titles). Overlapping matches count: 株洲市石峰区 names both 株洲市 and 石峰区."""
-    distinct = sorted({v for t in texts if t for v in (t, t.strip(" ")) if v})
+    """One row per (text, division name it contains) among ``texts``, each text also as the models read it:
+    trimmed (staging trims field values and titles) and as a department name (without spaces or a stamp
+    mark). Overlapping matches count: 株洲市石峰区 names both 株洲市 and 石峰区."""
+    distinct = sorted({v for t in texts if t for v in (t, t.strip(" "), _NAME_NOISE.sub("", t)) if v})
     if not distinct:
         return []
     found = pl.DataFrame({"text": distinct}).with_columns(

@@ -15,6 +15,11 @@ divisions as (
     select * from {{ ref('admin_divisions') }}
 ),
 
+-- the place names each text prints, found once by the loader (landing.region_candidates)
+candidates as (
+    select * from {{ ref('stg_landing__region_candidates') }}
+),
+
 aliases as (
     select * from {{ ref('department_aliases') }}
 ),
@@ -93,8 +98,10 @@ name_matches as (
         divisions.admin_code,
         divisions.division_level,
     from names
+    inner join candidates
+        on names.document_id = candidates.document_id and names.department_name = candidates.evidence_text
     inner join divisions
-        on contains(names.department_name, divisions.division_name) and not divisions.is_generic_name
+        on candidates.division_name = divisions.division_name and not divisions.is_generic_name
     left join document_regions
         on names.document_id = document_regions.document_id
     qualify row_number() over (

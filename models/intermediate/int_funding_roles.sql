@@ -52,27 +52,52 @@ contexted as (
         on amounts.document_id = source_lines.document_id and amounts.line_no = source_lines.line_no
 ),
 
-kind_matches as (
+-- the seed's patterns run once per distinct (item, label, words before), not once per amount: the join with
+-- the seed then costs what the distinct texts cost
+distinct_contexts as (
+    select distinct
+        coalesce(item_key, '') as item_text,
+        coalesce(item_label_printed, '') as label_text,
+        coalesce(context_before, '') as context_text,
+    from contexted
+),
+
+context_kinds as (
     select
-        contexted.amount_id,
+        distinct_contexts.item_text,
+        distinct_contexts.label_text,
+        distinct_contexts.context_text,
         money_kinds.money_kind,
         money_kinds.reason_en,
-    from contexted
+    from distinct_contexts
     inner join money_kinds
         on
-            (
-                money_kinds.item_pattern is null
-                or regexp_matches(coalesce(contexted.item_key, ''), money_kinds.item_pattern)
-            )
+            (money_kinds.item_pattern is null or regexp_matches(distinct_contexts.item_text, money_kinds.item_pattern))
             and (
                 money_kinds.label_pattern is null
-                or regexp_matches(coalesce(contexted.item_label_printed, ''), money_kinds.label_pattern)
+                or regexp_matches(distinct_contexts.label_text, money_kinds.label_pattern)
             )
             and (
                 money_kinds.context_pattern is null
-                or regexp_matches(coalesce(contexted.context_before, ''), money_kinds.context_pattern)
+                or regexp_matches(distinct_contexts.context_text, money_kinds.context_pattern)
             )
-    qualify row_number() over (partition by contexted.amount_id order by money_kinds.priority) = 1
+    qualify row_number() over (
+        partition by distinct_contexts.item_text, distinct_contexts.label_text, distinct_contexts.context_text
+        order by money_kinds.priority
+    ) = 1
+),
+
+kind_matches as (
+    select
+        contexted.amount_id,
+        context_kinds.money_kind,
+        context_kinds.reason_en,
+    from contexted
+    inner join context_kinds
+        on
+            coalesce(contexted.item_key, '') = context_kinds.item_text
+            and coalesce(contexted.item_label_printed, '') = context_kinds.label_text
+            and coalesce(contexted.context_before, '') = context_kinds.context_text
 ),
 
 typed as (
@@ -269,13 +294,14 @@ subjects as (
 ),
 
 -- one form states a subject's money for a stage and year: the form kind ranked first (a table over the prose
--- that restates it), then the first printed
+-- that restates it), then the first printed; a tie (one project printed in two documents) goes to the lower
+-- form id, so every build picks the same form
 statements as (
     select
         subject_id,
         stage_key,
         fiscal_year,
-        arg_min(form_id, statement_priority * 100000 + form_seq) as statement_form_id,
+        arg_min(form_id, (statement_priority, form_seq, form_id)) as statement_form_id,
     from subjects
     where exclusion_reason is null
     group by subject_id, stage_key, fiscal_year

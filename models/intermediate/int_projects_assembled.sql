@@ -127,16 +127,30 @@ direction_texts as (
     from keyed
 ),
 
+-- the seed's patterns run once per distinct text, not once per form (a pattern that is not a constant is
+-- compiled for every row it is tried on)
+text_directions as (
+    select
+        texts.direction_text,
+        directions.direction_key,
+        directions.direction_name_zh,
+        directions.priority,
+    from (select distinct direction_texts.direction_text from direction_texts) as texts
+    inner join directions
+        on regexp_matches(texts.direction_text, directions.name_pattern)
+    qualify row_number() over (partition by texts.direction_text order by directions.priority) = 1
+),
+
 direction_matches as (
     select
         direction_texts.form_id,
-        directions.direction_key,
-        directions.direction_name_zh,
+        text_directions.direction_key,
+        text_directions.direction_name_zh,
     from direction_texts
-    inner join directions
-        on regexp_matches(direction_texts.direction_text, directions.name_pattern)
+    inner join text_directions
+        on direction_texts.direction_text = text_directions.direction_text
     qualify row_number() over (
-        partition by direction_texts.form_id order by direction_texts.text_rank, directions.priority
+        partition by direction_texts.form_id order by direction_texts.text_rank, text_directions.priority
     ) = 1
 ),
 

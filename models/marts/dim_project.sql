@@ -1,9 +1,13 @@
 -- One row per project or special fund of a document; a project printed in several forms (001: its 汇总表 row
--- and its 支出方向 form) takes each field from the first form that prints it.
+-- and its 支出方向 form) takes each field from the first form that prints it; forms of two documents with the
+-- same number are ordered by their id, so every build takes the same one.
 with
 
 project_forms as (
-    select * from {{ ref('int_projects_assembled') }}
+    select
+        *,
+        (form_seq, form_id) as form_order,
+    from {{ ref('int_projects_assembled') }}
 ),
 
 grouped as (
@@ -12,40 +16,40 @@ grouped as (
         cast(count(*) as integer) as form_count,
         -- a project printed in several documents (a target form and its self-evaluation) is listed under the first
         min(document_id) as document_id,
-        arg_min(form_id, form_seq) as form_id,
-        arg_min(project_name, form_seq) filter (where project_name is not null) as project_name,
-        arg_min(form_title, form_seq) filter (where form_title is not null) as form_title,
-        arg_min(implementing_unit, form_seq) filter (where implementing_unit is not null) as implementing_unit,
-        arg_min(supervising_department, form_seq) filter (
+        arg_min(form_id, form_order) as form_id,
+        arg_min(project_name, form_order) filter (where project_name is not null) as project_name,
+        arg_min(form_title, form_order) filter (where form_title is not null) as form_title,
+        arg_min(implementing_unit, form_order) filter (where implementing_unit is not null) as implementing_unit,
+        arg_min(supervising_department, form_order) filter (
             where supervising_department is not null
         ) as supervising_department,
-        arg_min(attribute_printed, form_seq) filter (where attribute_printed is not null) as attribute_printed,
-        arg_min(period_text, form_seq) filter (where period_text is not null) as period_text,
-        arg_min(main_content, form_seq) filter (where main_content is not null) as main_content,
-        arg_min(basis_text, form_seq) filter (where basis_text is not null) as basis_text,
+        arg_min(attribute_printed, form_order) filter (where attribute_printed is not null) as attribute_printed,
+        arg_min(period_text, form_order) filter (where period_text is not null) as period_text,
+        arg_min(main_content, form_order) filter (where main_content is not null) as main_content,
+        arg_min(basis_text, form_order) filter (where basis_text is not null) as basis_text,
         min(line_start) as line_start,
         max(line_end) as line_end,
-        arg_min(form_kind, form_seq) as form_kind,
+        arg_min(form_kind, form_order) as form_kind,
         list_sort(list_distinct(list(form_kind))) as form_kinds,
-        arg_min(fund_name, form_seq) filter (where fund_name is not null) as fund_name,
+        arg_min(fund_name, form_order) filter (where fund_name is not null) as fund_name,
         any_value(project_name_key) as project_name_key,
         any_value(fiscal_year) as fiscal_year,
         any_value(owner_department_key) as owner_department_key,
-        arg_min(implementing_department_key, form_seq) filter (
+        arg_min(implementing_department_key, form_order) filter (
             where implementing_department_key is not null
         ) as implementing_department_key,
-        arg_min(supervising_department_key, form_seq) filter (
+        arg_min(supervising_department_key, form_order) filter (
             where supervising_department_key is not null
         ) as supervising_department_key,
         coalesce(
-            arg_min(implementing_department_key, form_seq) filter (where implementing_department_key is not null),
-            arg_min(supervising_department_key, form_seq) filter (where supervising_department_key is not null),
-            arg_min(reporting_department_key, form_seq) filter (where reporting_department_key is not null)
+            arg_min(implementing_department_key, form_order) filter (where implementing_department_key is not null),
+            arg_min(supervising_department_key, form_order) filter (where supervising_department_key is not null),
+            arg_min(reporting_department_key, form_order) filter (where reporting_department_key is not null)
         ) as department_key,
-        arg_min(spending_direction_name, form_seq) filter (
+        arg_min(spending_direction_name, form_order) filter (
             where spending_direction_name is not null
         ) as spending_direction_name,
-        arg_min(spending_direction_printed, form_seq) filter (
+        arg_min(spending_direction_printed, form_order) filter (
             where spending_direction_printed is not null
         ) as spending_direction_printed,
         case

@@ -48,22 +48,47 @@ scoped_measures as (
     cross join (values ('document'), ('section'), ('row'), ('form')) as scopes (scope)
 ),
 
--- every printed number that a rule names as its total
-totals as (
+-- every printed number under each name a token can call it by: its type (amount, share, field, weight,
+-- score) and, for amounts and fields, its item; a rule's total is then found by an equality join on the
+-- name instead of testing every rule against every number
+measure_names as (
     select
         measures.*,
-        declared_rules.rule_id,
-        declared_rules.scope,
-        declared_rules.stage as rule_stage,
-        {{ dq_scope_key('declared_rules.scope', 'measures') }} as scope_key,
-        md5(declared_rules.rule_id || '|' || measures.measure_id) as check_key,
-    from declared_rules
-    inner join measures
-        on
-            {{ dq_token_matches('measures', 'declared_rules', 'total_token') }}
-            and (declared_rules.form_kind is null or measures.form_kind = declared_rules.form_kind)
-            and (declared_rules.stage in ('same', 'any') or measures.stage_key = declared_rules.stage)
+        unnest(
+            case
+                when measures.measure_type in ('amount', 'field') then [measures.measure_type, measures.item_key]
+                else [measures.measure_type]
+            end
+        ) as match_item,
+    from measures
     where measures.measure_value is not null
+),
+
+rule_total_items as (
+    select
+        declared_rules.*,
+        unnest(string_split(declared_rules.total_token_item, '|')) as match_item,
+    from declared_rules
+),
+
+-- every printed number that a rule names as its total (once, though it may answer to two of its names)
+totals as (
+    select
+        -- the name the join used is not a column of the check (sqlfluff reads an exclude list as a select)
+        measure_names.* exclude (match_item),  -- noqa: RF02
+        rule_total_items.rule_id,
+        rule_total_items.scope,
+        rule_total_items.stage as rule_stage,
+        {{ dq_scope_key('rule_total_items.scope', 'measure_names') }} as scope_key,
+        md5(rule_total_items.rule_id || '|' || measure_names.measure_id) as check_key,
+    from rule_total_items
+    inner join measure_names
+        on
+            rule_total_items.match_item = measure_names.match_item
+            and {{ dq_token_matches('measure_names', 'rule_total_items', 'total_token') }}
+            and (rule_total_items.form_kind is null or measure_names.form_kind = rule_total_items.form_kind)
+            and (rule_total_items.stage in ('same', 'any') or measure_names.stage_key = rule_total_items.stage)
+    qualify row_number() over (partition by rule_total_items.rule_id, measure_names.measure_id) = 1
 ),
 
 candidates as (
