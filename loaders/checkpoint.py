@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +98,15 @@ def _known_form_kinds() -> list[str]:
         return [row["form_kind"] for row in csv.DictReader(fh)]
 
 
-def _frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    """The landing tables as pandas frames; fact rows carry has_source_line (their line exists in the document)."""
+def _frames(con: duckdb.DuckDBPyConnection, documents: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The landing tables as pandas frames; fact rows carry has_source_line (their line exists in the document).
+    Only the rows of ``documents`` when given (a night validates what it landed: the rest was validated the
+    night it came, and memory stays with the night's documents, not the corpus)."""
+    where = "true"
+    if documents is not None:
+        checked = pa.table({"document_id": pa.array(documents, pa.string())})
+        con.register("checked_documents", checked)
+        where = "t.document_id in (select document_id from checked_documents)"
 
     def with_line(table: str, line_col: str) -> pd.DataFrame:
         return con.execute(
@@ -107,16 +115,17 @@ def _frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
                 select 1 from landing.source_lines s where s.document_id = t.document_id and s.line_no = t.{line_col}
             ) as has_source_line
             from landing.{table} t
+            where {where}
             """
         ).df()
 
     return {
-        "documents": con.execute("select * exclude (form_kinds) from landing.documents").df(),
-        "forms": con.execute("select * from landing.forms").df(),
+        "documents": con.execute(f"select * exclude (form_kinds) from landing.documents t where {where}").df(),
+        "forms": con.execute(f"select * from landing.forms t where {where}").df(),
         "form_fields": with_line("form_fields", "line_no"),
         "amounts": _magnitudes(with_line("amounts", "line_no")),
         "indicators": with_line("indicators", "line_start"),
-        "parse_issues": con.execute("select * from landing.parse_issues").df(),
+        "parse_issues": con.execute(f"select * from landing.parse_issues t where {where}").df(),
     }
 
 
@@ -172,9 +181,11 @@ def _suites(gxe) -> dict[str, list]:
 def validate_landing(
     db_path: Path,
     docs_dir: Path | None,
-    frames: Callable[[duckdb.DuckDBPyConnection], dict[str, pd.DataFrame]] = _frames,
+    frames: Callable[..., dict[str, pd.DataFrame]] = _frames,
+    documents: list[str] | None = None,
 ) -> CheckpointResult:
-    """Run the landing checkpoint on the DuckDB file ``db_path``; write Data Docs to ``docs_dir`` unless None."""
+    """Run the landing checkpoint on the DuckDB file ``db_path`` (on the rows of ``documents`` when given);
+    write Data Docs to ``docs_dir`` unless None."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
     from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults
@@ -182,7 +193,7 @@ def validate_landing(
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        tables = frames(con)
+        tables = frames(con) if documents is None else frames(con, documents)
     finally:
         con.close()
     names = dict(zip(tables["documents"]["document_id"], tables["documents"]["file_name"], strict=False))

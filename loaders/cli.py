@@ -131,7 +131,7 @@ def _print_ingest(result: IngestResult) -> None:
         )
 
 
-def _print_record(record: ops.RunRecord) -> None:
+def _print_record(record: ops.RunRecord, built: bool = True) -> None:
     """The same summary as the run's row in ops.ops_runs."""
     checks = (
         f"checks: {record.checks_ok} ok, {record.checks_rounding} rounding, {record.checks_mismatch} mismatch"
@@ -140,8 +140,8 @@ def _print_record(record: ops.RunRecord) -> None:
     )
     console.print(checks)
     took = (record.ended_at - record.started_at).total_seconds() if record.ended_at else 0
-    build = "full refresh" if record.is_full_refresh else "incremental"
-    console.print(f"run {record.run_id}: {record.outcome} (exit {record.exit_code}), {build} build, {took:.1f}s")
+    build = "full refresh build" if record.is_full_refresh else "incremental build" if built else "nothing changed, no build"
+    console.print(f"run {record.run_id}: {record.outcome} (exit {record.exit_code}), {build}, {took:.1f}s")
 
 
 def _print_marts(rows: dict[str, int]) -> None:
@@ -212,7 +212,7 @@ def run(
     try:
         _print_ingest(summary.ingest)
         _print_marts(summary.mart_rows)
-        _print_record(summary.record)
+        _print_record(summary.record, summary.built)
         for note in summary.notes:
             console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True, highlight=False)
         console.print(f"published: {escape(str(summary.published))}", highlight=False)

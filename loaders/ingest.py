@@ -86,6 +86,7 @@ class IngestResult:
     outcomes: list[FileOutcome] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # paths present last run, gone now
     parsed: int = 0  # files actually parsed this run
+    parsed_ids: list[str] = field(default_factory=list)  # the documents landed this run (the checkpoint's)
     vanished: list[str] = field(default_factory=list)  # deleted between listing and reading
 
     def count(self, status: str) -> int:
@@ -412,6 +413,30 @@ def parse_many(
         shutil.rmtree(state_dir, ignore_errors=True)
 
 
+def is_quiet(con: duckdb.DuckDBPyConnection, source: Path) -> bool:
+    """Would ingesting ``source`` into the warehouse of ``con`` change nothing? True when every file holds the
+    content its path held last run, all of it landed by this parser, and no path came or went: then the
+    models need no build. Read-only: ``con`` may be the published file. Every file is hashed."""
+    root = source if source.is_dir() else source.parent
+    try:
+        landed = landed_documents(con, parser_version())
+        previous = current_versions(con)
+    except duckdb.CatalogException:
+        return False
+    seen: set[str] = set()
+    for path in discover(source):
+        if source.is_dir() and outside_reason(path, root):
+            return False  # recorded as a failure of the environment, retried every night
+        try:
+            meta = file_meta(path, root, path.read_bytes())
+        except OSError:
+            return False
+        if meta.document_id not in landed or previous.get(meta.relative_path) != (meta.document_id, False):
+            return False
+        seen.add(meta.relative_path)
+    return seen == {path for path, (_, removed) in previous.items() if not removed}
+
+
 def ingest(
     con: duckdb.DuckDBPyConnection,
     source: Path,
@@ -481,6 +506,7 @@ def ingest(
         parsed.setdefault(doc, outcome)
 
     result.parsed = len(parsed)
+    result.parsed_ids = sorted(parsed)
     seen: list[FileSeen] = []
     first_path: dict[str, str] = {}
     for _path, meta in metas:

@@ -29,8 +29,7 @@ from pathlib import Path
 import duckdb
 
 from loaders import ops
-from loaders.checkpoint import data_docs_dir, validate_landing
-from loaders.ingest import IngestResult, ingest
+from loaders.ingest import IngestResult, ingest, is_quiet
 from loaders.landing import SCHEMAS, create_schema, parser_version, quarantine
 
 log = logging.getLogger(__name__)
@@ -75,6 +74,7 @@ class RunSummary:
     published: Path | None = None
     record: ops.RunRecord | None = None
     notes: list[str] = field(default_factory=list)
+    built: bool = True  # False: nothing changed, the models were not rebuilt
 
     @property
     def exit_code(self) -> int:
@@ -94,6 +94,10 @@ def remove_leftovers(warehouse: Path) -> list[Path]:
     gone = sorted(warehouse.parent.glob(f".{warehouse.name}.building*"))
     for path in gone:
         path.unlink(missing_ok=True)
+    dbt_link = warehouse.with_name(f".{warehouse.name}.dbt")  # stable_dbt_path's folder of a killed build
+    if dbt_link.exists():
+        shutil.rmtree(dbt_link, ignore_errors=True)
+        gone.append(dbt_link)
     return gone
 
 
@@ -190,18 +194,20 @@ def catch_up(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
             con.execute("detach published")
 
 
-def prepare_working_copy(work: Path, warehouse: Path) -> tuple[bool, str | None]:
+def prepare_working_copy(work: Path, warehouse: Path, reuse: bool = True) -> tuple[bool, str | None]:
     """Start the working file from the published warehouse: (True, None), or (False, None) when there is
     none, or (False, note) when the published file cannot be read: the history is lost, the warehouse is
     rebuilt from the documents, and the damaged file is kept beside it for whoever wants to look.
 
-    The previously published file (the spare) is reused when no reader holds it and it can be brought up
-    to date; otherwise the published file is copied whole."""
+    The previously published file (the spare) is reused when ``reuse``, no reader holds it and it can be
+    brought up to date; otherwise the published file is copied whole (a quiet night copies it: its models
+    are current, the spare's are a night behind)."""
     if not warehouse.exists():
         return False, None
     reused = False
-    with contextlib.suppress(OSError):
-        reused = reuse_spare(work, warehouse)
+    if reuse:
+        with contextlib.suppress(OSError):
+            reused = reuse_spare(work, warehouse)
     if not reused:
         for path in (work, work.with_name(work.name + ".wal")):
             path.unlink(missing_ok=True)
@@ -516,19 +522,24 @@ def do_ingest(
         con.close()
 
 
-def checkpoint(db_path: Path) -> dict[str, str]:
+def checkpoint(db_path: Path, documents: list[str] | None = None) -> dict[str, str]:
     """The landing checkpoint between ingest and ``dbt build``: the documents to quarantine (document_id →
     the failed expectation), or PipelineError when a failure names no document.
 
-    Great Expectations on the landing tables of the working file; Data Docs only to JIXIAO_DATA_DOCS."""
-    return check_landing(db_path, data_docs_dir(db_path))
+    Great Expectations on the landing tables of the working file (the rows of ``documents`` when given);
+    Data Docs only to JIXIAO_DATA_DOCS."""
+    from loaders.checkpoint import data_docs_dir  # pandas and GX load only on a night that lands documents
+
+    return check_landing(db_path, data_docs_dir(db_path), documents)
 
 
-def check_landing(db_path: Path, docs_dir: Path | None) -> dict[str, str]:
+def check_landing(db_path: Path, docs_dir: Path | None, documents: list[str] | None = None) -> dict[str, str]:
     """Validate the landing tables of ``db_path``; return the documents that failed an expectation (with
     the expectation as their reason). A failed expectation that names no document raises PipelineError."""
+    from loaders.checkpoint import validate_landing
+
     try:
-        checked = validate_landing(db_path, docs_dir)
+        checked = validate_landing(db_path, docs_dir, documents=documents)
     except Exception as exc:  # GX itself failing must stop the run as clearly as a failed expectation
         raise PipelineError(f"landing checkpoint could not run: {type(exc).__name__}: {exc}") from exc
     if checked.unattributed:
@@ -563,6 +574,43 @@ def needs_full_refresh(db_path: Path) -> bool:
     if last is None:
         return True
     return last.get("dbt_fingerprint") != dbt_fingerprint() or last.get("parser_version") != parser_version()
+
+
+def quiet_night(warehouse: Path, documents: Path) -> bool:
+    """Nothing to build tonight: the published warehouse was built by this code from exactly these
+    documents (``ingest.is_quiet``). Read-only on the published file; a file that cannot be read is no
+    quiet night (the run then says why)."""
+    if not warehouse.exists():
+        return False
+    try:
+        if needs_full_refresh(warehouse):
+            return False
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            return is_quiet(con, documents)
+        finally:
+            con.close()
+    except (duckdb.Error, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def stable_dbt_path(work: Path, warehouse: Path) -> Iterator[Path]:
+    """The path dbt builds at: the same every night for one warehouse (a link to tonight's working file,
+    named like the warehouse), so dbt's partial parsing keeps working — its profile holds the path, and a
+    new path every night made dbt parse the whole project again (≈10 s). A write-ahead log dbt left beside
+    the link (a killed build) belongs to no file any more and is removed first."""
+    folder = warehouse.with_name(f".{warehouse.name}.dbt")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    link = folder / warehouse.name
+    link.symlink_to(work)
+    try:
+        yield link
+        if link.with_name(link.name + ".wal").exists():
+            raise PipelineError("dbt left a write-ahead log behind; not publishing")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def finish_record(
@@ -622,7 +670,9 @@ def run(
         try:
             step("ingest")
             notes: list[str] = []  # what the operator must know although the night published
-            carried, note = prepare_working_copy(work, warehouse)
+            # nothing new, changed or gone: the published models stay as they are, only this run is recorded
+            quiet = not full_refresh and quiet_night(warehouse, documents)
+            carried, note = prepare_working_copy(work, warehouse, reuse=not quiet)
             if note:
                 notes.append(note)
             note = ensure_storage_version(work)
@@ -632,20 +682,23 @@ def run(
             result = do_ingest(work, documents, progress, run_id=record.run_id, workers=workers)
             check_shrink(result, before, allow_shrink)
             step("checkpoint")
-            apply_quarantine(work, result, checkpoint(work) or {})
+            if result.parsed_ids:  # what was landed before was validated the night it came
+                apply_quarantine(work, result, checkpoint(work, result.parsed_ids) or {})
             step("dbt build")
             record.is_full_refresh = full_refresh or not carried or needs_full_refresh(work)
             record.dbt_fingerprint, record.parser_version = dbt_fingerprint(), parser_version()
-            run_dbt(
-                work, ["build", "--full-refresh"] if record.is_full_refresh else ["build"], target=target, progress=dbt_progress
-            )
+            quiet = quiet and carried and not result.parsed and not record.is_full_refresh
+            if not quiet:
+                with stable_dbt_path(work, warehouse) as at:
+                    args = ["build", "--full-refresh"] if record.is_full_refresh else ["build"]
+                    run_dbt(at, args, target=target, progress=dbt_progress)
             moved = move_foreign_wal(warehouse)
             if moved:
                 notes.append(moved)
             mart_rows = finish_record(record, result, work, warehouse, notes)
             publish(work, warehouse)
             ops.journal_clear(warehouse)  # its runs are in ops.ops_runs of the published file now
-            return RunSummary(result, mart_rows, warehouse, record, notes)
+            return RunSummary(result, mart_rows, warehouse, record, notes, built=not quiet)
         except BaseException as exc:
             record.ended_at = dt.datetime.now()
             record.outcome = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"

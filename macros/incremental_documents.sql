@@ -17,3 +17,12 @@
     where document_id not in (select document_id from {{ current_documents }} where load_status <> 'failed')
     {%- endif -%}
 {%- endmacro %}
+
+{#- the same test as a condition, for an import CTE that has its own `where`: true on a full build -#}
+{% macro is_new_document(document_id_column='document_id') -%}
+    {%- if is_incremental() -%}
+    {{ document_id_column }} not in (select {{ this }}.document_id from {{ this }})
+    {%- else -%}
+    true
+    {%- endif -%}
+{%- endmacro %}

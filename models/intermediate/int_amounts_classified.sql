@@ -4,6 +4,7 @@ with
 
 amounts as (
     select * from {{ ref('stg_landing__amounts') }}
+    {{ new_documents_only() }}
 ),
 
 forms as (

@@ -4,10 +4,12 @@ with
 
 documents as (
     select * from {{ ref('stg_landing__documents') }}
+    {{ new_documents_only() }}
 ),
 
 source_lines as (
     select * from {{ ref('stg_landing__source_lines') }}
+    {{ new_documents_only() }}
 ),
 
 -- a year is 19xx or 20xx followed by 年 (spaces allowed); later dates such as 填报日期 come after the title

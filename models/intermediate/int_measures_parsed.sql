@@ -8,6 +8,7 @@ with
 
 indicators as (
     select * from {{ ref('stg_landing__indicators') }}
+    {{ new_documents_only() }}
 ),
 
 comparators as (

@@ -4,10 +4,12 @@ with
 
 check_parts as (
     select * from {{ ref('int_dq_check_parts') }}
+    {{ new_documents_only() }}
 ),
 
 measures as (
     select * from {{ ref('int_dq_measures') }}
+    {{ new_documents_only() }}
 ),
 
 rules as (

@@ -9,6 +9,7 @@ rules as (
 
 measures as (
     select * from {{ ref('int_dq_measures') }}
+    {{ new_documents_only() }}
 ),
 
 declared_rules as (

@@ -4,6 +4,7 @@ with
 
 amounts as (
     select * from {{ ref('int_amounts_classified') }}
+    {{ new_documents_only() }}
 ),
 
 forms as (
@@ -12,10 +13,12 @@ forms as (
 
 form_fields as (
     select * from {{ ref('stg_landing__form_fields') }}
+    {{ new_documents_only() }}
 ),
 
 indicators as (
     select * from {{ ref('stg_landing__indicators') }}
+    {{ new_documents_only() }}
 ),
 
 amount_measures as (

@@ -313,7 +313,7 @@ def test_a_failed_night_keeps_yesterdays_warehouse_says_why_and_is_recorded_next
     shutil.copy(sample("001"), docs)
     before = sha256(warehouse)
 
-    def failing_checkpoint(db_path: Path) -> None:
+    def failing_checkpoint(db_path: Path, documents: list[str] | None = None) -> None:
         raise pipeline.PipelineError("landing checkpoint failed: 1 expectation not met")
 
     monkeypatch.setattr(pipeline, "checkpoint", failing_checkpoint)
