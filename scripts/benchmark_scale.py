@@ -1,0 +1,196 @@
+"""Benchmark `jixiao run` at national scale: N generated documents, a night with nothing changed, a 1 % delta.
+
+The documents are realistic variants of the samples made by ``../shared/tools/scale_corpus.py`` (its
+docstring says how: real regions, shifted years, scaled amounts, distinct content). For each N the script
+runs, each as its own ``jixiao run`` process on its own warehouse:
+
+1. the first night (every document new, a full build),
+2. the same folder again (nothing changed),
+3. the folder after ``scale_corpus.py --delta PCT`` (PCT % changed, PCT/4 % removed, PCT % added),
+
+and prints per run: wall time, documents/s above the fixed cost (the first night of the four samples),
+the dbt build time and its slowest models (``target/run_results.json``), peak memory (the largest process
+of the run: the run itself, a parser worker or dbt) and the published file's size. A benchmark, not a test:
+it prints figures and asserts nothing.
+
+    .venv/bin/python scripts/benchmark_scale.py --sizes 1000,5000,20000 --delta 1 \\
+        --generator-python ../main/.venv/bin/python --workdir /tmp/jixiao-scale
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples"
+GENERATOR = ROOT.parent / "shared" / "tools" / "scale_corpus.py"
+# what the generator writes beside the documents: not documents, so kept out of the folder jixiao reads
+GENERATOR_FILES = ("MANIFEST.tsv", "META.json")
+
+
+@dataclass
+class Night:
+    label: str
+    documents: int
+    wall_s: float
+    exit_code: int
+    peak_mb: float
+    file_mb: float
+    dbt_s: float | None = None
+    models: list[tuple[str, float]] = field(default_factory=list)  # slowest first
+
+    def docs_per_s(self, fixed_s: float) -> float | None:
+        above = self.wall_s - fixed_s
+        return self.documents / above if above > 0 else None
+
+
+def run_night(label: str, documents: Path, warehouse: Path, count: int, workers: int) -> Night:
+    """One ``jixiao run`` in a process of its own; its peak memory from wait4 (it and the processes it waited for)."""
+    results = ROOT / "target" / "run_results.json"
+    results.unlink(missing_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_")}
+    env["JIXIAO_WORKERS"] = str(workers)
+    cmd = [str(Path(sys.executable).with_name("jixiao")), "run", "--documents", str(documents), "--warehouse", str(warehouse)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 3):
+        print(output[-3000:], file=sys.stderr)
+    night = Night(
+        label,
+        count,
+        wall,
+        code,
+        peak_mb=usage.ru_maxrss / 1024,
+        file_mb=warehouse.stat().st_size / 2**20 if warehouse.exists() else 0.0,
+    )
+    if results.exists():
+        data = json.loads(results.read_text())
+        night.dbt_s = data.get("elapsed_time")
+        models = [r for r in data["results"] if r["unique_id"].startswith("model.")]
+        timed = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in models]
+        night.models = sorted(timed, key=lambda m: -m[1])
+    return night
+
+
+def set_aside(corpus: Path, aside: Path, back: bool = False) -> None:
+    """Move the generator's manifest out of the documents folder (or back, for --delta)."""
+    aside.mkdir(parents=True, exist_ok=True)
+    for name in GENERATOR_FILES:
+        src, dst = (aside / name, corpus / name) if back else (corpus / name, aside / name)
+        if src.exists():
+            shutil.move(src, dst)
+
+
+def generate(python: str, args: list[str]) -> None:
+    subprocess.run([python, str(GENERATOR), *args], check=True, stdout=subprocess.DEVNULL)
+
+
+def corpus(python: str, work: Path, n: int, jobs: int) -> Path:
+    out = work / f"corpus-{n}"
+    if not out.exists():
+        generate(python, [str(n), str(out), "--jobs", str(jobs)])
+        set_aside(out, work / f"corpus-{n}.meta")
+    return out
+
+
+def delta(python: str, work: Path, base: Path, pct: float) -> tuple[Path, int]:
+    out = work / f"{base.name}-delta{pct:g}"
+    shutil.rmtree(out, ignore_errors=True)
+    set_aside(base, work / f"{base.name}.meta", back=True)
+    try:
+        generate(python, ["0", str(out), "--delta", f"{pct:g}", "--from", str(base), "--link"])
+    finally:
+        set_aside(base, work / f"{base.name}.meta")
+    set_aside(out, work / f"{out.name}.meta")
+    return out, sum(1 for p in out.rglob("*") if p.is_file())
+
+
+def print_table(nights: list[Night], fixed_s: float) -> None:
+    print(f"\nfixed cost (first night of the 4 samples): {fixed_s:.1f} s")
+    head = f"{'run':<28} {'docs':>6} {'wall s':>8} {'docs/s*':>8} {'dbt s':>7} {'peak MB':>8} {'file MB':>8}  slowest models (s)"
+    print(head)
+    print("-" * len(head))
+    for n in nights:
+        rate = n.docs_per_s(fixed_s)
+        slow = ", ".join(f"{name} {t:.1f}" for name, t in n.models[:4]) or "no build"
+        print(
+            f"{n.label:<28} {n.documents:>6} {n.wall_s:>8.1f} {rate if rate else float('nan'):>8.1f} "
+            f"{n.dbt_s if n.dbt_s is not None else float('nan'):>7.1f} {n.peak_mb:>8.0f} {n.file_mb:>8.1f}  {slow}"
+            + ("" if n.exit_code in (0, 3) else f"  [exit {n.exit_code}]")
+        )
+    print("* documents/s above the fixed cost: documents / (wall − fixed)")
+
+
+def print_growth(full: dict[int, Night]) -> None:
+    """Per model: time at each N and its growth against the corpus's between consecutive sizes."""
+    sizes = sorted(full)
+    if len(sizes) < 2:
+        return
+    names = sorted({m for n in full.values() for m, _ in n.models})
+    print(f"\nmodel time growth ÷ corpus growth, first nights ({' → '.join(map(str, sizes))})")
+    rows = []
+    for name in names:
+        times = [dict(full[s].models).get(name) for s in sizes]
+        ratios = [
+            (b / a) / (s2 / s1) if a and b and a > 0.05 else None
+            for (a, b, s1, s2) in zip(times, times[1:], sizes, sizes[1:], strict=False)
+        ]
+        rows.append((max((r for r in ratios if r), default=0), name, times, ratios))
+    for _worst, name, times, ratios in sorted(rows, reverse=True)[:12]:
+        t = " ".join(f"{x:7.2f}" if x is not None else "      -" for x in times)
+        r = " ".join(f"{x:5.2f}" if x is not None else "    -" for x in ratios)
+        print(f"  {name:<32} {t}   ×{r}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,5000,20000", help="documents per corpus, comma-separated")
+    parser.add_argument("--delta", type=float, default=1.0, help="percent changed (and added) for the nightly delta")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/jixiao-scale"))
+    parser.add_argument("--generator-python", default=sys.executable, help="a Python with jionlp for scale_corpus.py")
+    parser.add_argument("--jobs", type=int, default=1, help="generator processes")
+    parser.add_argument("--workers", type=int, default=2, help="JIXIAO_WORKERS for the runs")
+    parser.add_argument("--keep", action="store_true", help="keep the warehouses")
+    args = parser.parse_args()
+    work = args.workdir.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+
+    nights: list[Night] = []
+    wh = work / "wh-samples" / "jixiao.duckdb"
+    shutil.rmtree(wh.parent, ignore_errors=True)
+    fixed = run_night("samples, first night", SAMPLES, wh, 4, args.workers)
+    nights.append(fixed)
+    nights.append(run_night("samples, nothing changed", SAMPLES, wh, 4, args.workers))
+    nights.append(run_night("samples, nothing changed", SAMPLES, wh, 4, args.workers))
+    print_table(nights, fixed.wall_s)
+
+    first: dict[int, Night] = {}
+    for n in (int(s) for s in args.sizes.split(",") if s):
+        docs = corpus(args.generator_python, work, n, args.jobs)
+        wh = work / f"wh-{n}" / "jixiao.duckdb"
+        shutil.rmtree(wh.parent, ignore_errors=True)
+        first[n] = run_night(f"{n}, first night", docs, wh, n, args.workers)
+        nights.append(first[n])
+        nights.append(run_night(f"{n}, nothing changed", docs, wh, n, args.workers))
+        changed, count = delta(args.generator_python, work, docs, args.delta)
+        nights.append(run_night(f"{n}, {args.delta:g}% delta", changed, wh, count, args.workers))
+        print_table(nights, fixed.wall_s)
+        print_growth(first)
+        if not args.keep:
+            shutil.rmtree(wh.parent, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
