@@ -33,6 +33,8 @@ AMOUNT_CEILING_WAN = 10_000_000
 YEARS = (2000, 2100)
 # a share or rate in percent (构成 60%, 执行率 99.11%, 增长 100%); a growth rate may exceed 100 or be negative
 SHARE_CEILING = 1000
+# documents validated in one pass (their rows as pandas frames)
+CHUNK = 1000
 
 
 def data_docs_dir(warehouse: Path) -> Path | None:
@@ -178,54 +180,10 @@ def _suites(gxe) -> dict[str, list]:
     }
 
 
-def validate_landing(
-    db_path: Path,
-    docs_dir: Path | None,
-    frames: Callable[..., dict[str, pd.DataFrame]] = _frames,
-    documents: list[str] | None = None,
-) -> CheckpointResult:
-    """Run the landing checkpoint on the DuckDB file ``db_path`` (on the rows of ``documents`` when given);
-    write Data Docs to ``docs_dir`` unless None."""
-    import great_expectations as gx
-    import great_expectations.expectations as gxe
-    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults
-
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        tables = frames(con) if documents is None else frames(con, documents)
-    finally:
-        con.close()
+def _validate(checkpoints: dict, tables: dict[str, pd.DataFrame], result: CheckpointResult) -> None:
+    """Run each table's checkpoint on its frame; add the failures, each with the documents it names."""
     names = dict(zip(tables["documents"]["document_id"], tables["documents"]["file_name"], strict=False))
-
-    # in-memory stores and no temporary docs site: the only files written are our Data Docs
-    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False))
-    context = gx.get_context(mode="ephemeral", project_config=config)
-    context.variables.progress_bars = {"globally": False}
-    actions = []
-    if docs_dir is not None:
-        docs_dir.mkdir(parents=True, exist_ok=True)
-        site = {
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        }
-        context.add_data_docs_site(site_name="landing", site_config=site)
-        actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["landing"])]
-    source = context.data_sources.add_pandas("landing")
-    result = CheckpointResult(success=True, evaluated=0, data_docs=docs_dir / "index.html" if docs_dir else None)
-    for table, expectations in _suites(gxe).items():
-        batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("all")
-        suite = context.suites.add(gx.ExpectationSuite(name=f"landing.{table}", expectations=expectations))
-        definition = context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite))
-        checkpoint = context.checkpoints.add(
-            gx.Checkpoint(
-                name=f"landing_{table}",
-                validation_definitions=[definition],
-                actions=actions,
-                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["document_id"]},
-            )
-        )
+    for table, checkpoint in checkpoints.items():
         run = checkpoint.run(batch_parameters={"dataframe": tables[table]})
         for validation in run.run_results.values():
             for r in validation.results:
@@ -242,5 +200,58 @@ def validate_landing(
                 # a row without a known document cannot be quarantined: the failure then stops the run
                 named = [] if any(not isinstance(d, str) or d not in names for d in ids) else ids
                 result.failures.append(Failure(table, r.expectation_config.type, column, docs, examples, named))
+
+
+def validate_landing(
+    db_path: Path,
+    docs_dir: Path | None,
+    frames: Callable[..., dict[str, pd.DataFrame]] = _frames,
+    documents: list[str] | None = None,
+) -> CheckpointResult:
+    """Run the landing checkpoint on the DuckDB file ``db_path`` (on the rows of ``documents`` when given);
+    write Data Docs to ``docs_dir`` unless None."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    # in-memory stores and no temporary docs site: the only files written are our Data Docs
+    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False))
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    context.variables.progress_bars = {"globally": False}
+    actions = []
+    if docs_dir is not None:
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        site = {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+        context.add_data_docs_site(site_name="landing", site_config=site)
+        actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["landing"])]
+    source = context.data_sources.add_pandas("landing")
+    result = CheckpointResult(success=True, evaluated=0, data_docs=docs_dir / "index.html" if docs_dir else None)
+    checkpoints = {}
+    for table, expectations in _suites(gxe).items():
+        batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("all")
+        suite = context.suites.add(gx.ExpectationSuite(name=f"landing.{table}", expectations=expectations))
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite))
+        checkpoints[table] = context.checkpoints.add(
+            gx.Checkpoint(
+                name=f"landing_{table}",
+                validation_definitions=[definition],
+                actions=actions,
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["document_id"]},
+            )
+        )
+    # the documents in batches of CHUNK: memory follows a batch, not the night (a first night lands them all)
+    chunks = [None] if documents is None else [documents[i : i + CHUNK] for i in range(0, len(documents), CHUNK)]
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        for chunk in chunks:
+            tables = frames(con) if chunk is None else frames(con, chunk)
+            _validate(checkpoints, tables, result)
+    finally:
+        con.close()
     log.info("landing checkpoint: %d expectations, %d failed", result.evaluated, len(result.failures))
     return result

@@ -75,6 +75,7 @@ class RunSummary:
     record: ops.RunRecord | None = None
     notes: list[str] = field(default_factory=list)
     built: bool = True  # False: nothing changed, the models were not rebuilt
+    working_copy: str = "new"  # spare (the previous file brought up to date), copy (of the published file) or new
 
     @property
     def exit_code(self) -> int:
@@ -194,16 +195,17 @@ def catch_up(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
             con.execute("detach published")
 
 
-def prepare_working_copy(work: Path, warehouse: Path, reuse: bool = True) -> tuple[bool, str | None]:
-    """Start the working file from the published warehouse: (True, None), or (False, None) when there is
-    none, or (False, note) when the published file cannot be read: the history is lost, the warehouse is
-    rebuilt from the documents, and the damaged file is kept beside it for whoever wants to look.
+def prepare_working_copy(work: Path, warehouse: Path, reuse: bool = True) -> tuple[bool, str | None, str]:
+    """Start the working file from the published warehouse: (True, None, how), or (False, None, "new") when
+    there is none, or (False, note, "new") when the published file cannot be read: the history is lost, the
+    warehouse is rebuilt from the documents, and the damaged file is kept beside it for whoever wants to look.
+    ``how`` is "spare" or "copy".
 
     The previously published file (the spare) is reused when ``reuse``, no reader holds it and it can be
     brought up to date; otherwise the published file is copied whole (a quiet night copies it: its models
     are current, the spare's are a night behind)."""
     if not warehouse.exists():
-        return False, None
+        return False, None, "new"
     reused = False
     if reuse:
         with contextlib.suppress(OSError):
@@ -218,7 +220,7 @@ def prepare_working_copy(work: Path, warehouse: Path, reuse: bool = True) -> tup
             con.execute("select count(*) from landing.documents").fetchone()
         finally:
             con.close()
-        return True, None
+        return True, None, "spare" if reused else "copy"
     except duckdb.Error as exc:
         for path in (work, work.with_name(work.name + ".wal")):
             path.unlink(missing_ok=True)
@@ -231,7 +233,7 @@ def prepare_working_copy(work: Path, warehouse: Path, reuse: bool = True) -> tup
             f"rebuilt from the documents (the damaged file is kept as {kept.name})"
         )
         log.warning("%s", note)
-        return False, note
+        return False, note, "new"
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -672,7 +674,7 @@ def run(
             notes: list[str] = []  # what the operator must know although the night published
             # nothing new, changed or gone: the published models stay as they are, only this run is recorded
             quiet = not full_refresh and quiet_night(warehouse, documents)
-            carried, note = prepare_working_copy(work, warehouse, reuse=not quiet)
+            carried, note, working_copy = prepare_working_copy(work, warehouse, reuse=not quiet)
             if note:
                 notes.append(note)
             note = ensure_storage_version(work)
@@ -698,7 +700,7 @@ def run(
             mart_rows = finish_record(record, result, work, warehouse, notes)
             publish(work, warehouse)
             ops.journal_clear(warehouse)  # its runs are in ops.ops_runs of the published file now
-            return RunSummary(result, mart_rows, warehouse, record, notes, built=not quiet)
+            return RunSummary(result, mart_rows, warehouse, record, notes, built=not quiet, working_copy=working_copy)
         except BaseException as exc:
             record.ended_at = dt.datetime.now()
             record.outcome = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"

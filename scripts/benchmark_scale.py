@@ -54,10 +54,13 @@ class Night:
 
 def run_night(label: str, documents: Path, warehouse: Path, count: int, workers: int) -> Night:
     """One ``jixiao run`` in a process of its own; its peak memory from wait4 (it and the processes it waited for)."""
-    results = ROOT / "target" / "run_results.json"
+    # dbt's target folder of its own (DBT_TARGET_PATH), so tests running meanwhile do not share it
+    target = warehouse.parent.parent / "dbt-target"
+    results = target / "run_results.json"
     results.unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_")}
     env["JIXIAO_WORKERS"] = str(workers)
+    env["DBT_TARGET_PATH"] = str(target)
     cmd = [str(Path(sys.executable).with_name("jixiao")), "run", "--documents", str(documents), "--warehouse", str(warehouse)]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
