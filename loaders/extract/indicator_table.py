@@ -44,7 +44,7 @@ def _level(vocab: Vocabulary, context: str, text: str | None) -> str | None:
     return text if text and vocab.lookup(context, text) else None
 
 
-_NUMBERING = re.compile(r"^\s*指标\s*\d{1,2}\s*(?:[:：.、]\s*|(?=[\u4e00-\u9fff]))")
+_NUMBERING = re.compile(r"^\s*指标\s*\d{1,2}\s*(?:[:：.、]\s*|(?=[\u4e00-\u9fff])|(?=(?:19|20)\d{2}年))")
 
 
 def indicator_from_row(level1: str | None, level2: str | None, block: Block, content: dict[str, str]) -> IndicatorRecord:

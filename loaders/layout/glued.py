@@ -57,6 +57,7 @@ _ANNOTATION = re.compile(r"^\s*[(（](?:[A-Za-z/]{1,5}|\d+(?:\.\d+)?分|(?:单�
 _TITLE = re.compile(r"(分配表|绩效目标表|目标申报表|申报表|自评表|汇总表|基础数据表)")
 # 附件12023年…分配表: the attachment number, then the title (whose year is four digits)
 _TITLE_START = re.compile(r"(?:附件|附表)\s*\d{1,2}(?=(?:19|20)\d{2}年)|(?:附件|附表)\s*\d*\s*[:：]?|[。；;：:]")
+_TITLE_WORD_AFTER = re.compile(r"\s*(?:表|自评表|申报表|审核表|分配表|汇总表)(?![\u4e00-\u9fff]{0,1}[:：])")
 _UNIT_LINE = re.compile(r"^\s*单位\s*[:：]\s*(?:万元|元|亿元|千元)")
 _NUMBER_RUN = re.compile(r"\d[\d.,%]*")
 _TOTAL_WORDS = ("合计", "小计", "总计")
@@ -149,6 +150,14 @@ def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
         found.append(_Token("label", text[begin:end], begin, hit[0], hit[1]))
     # 单位：万元 is the table's unit line, not a 单位 column
     found = [t for t in found if not _UNIT_LINE.match(text[t.start :])]
+    # a label that a title's last word follows (…项目绩效目标自评表) is part of the title
+    found = [t for t in found if not _TITLE_WORD_AFTER.match(text, t.start + len(t.text))]
+    # a name printed right before 项目实施单位 ends in 项目 when 实施单位 is a label too (…推广项目实施单位);
+    # a two-character rest (单位) is too common a word to cut at
+    for k, tok in enumerate(found):
+        rest = labels.get(normalise_label(tok.text[2:])) if tok.text.startswith("项目") and len(tok.text) >= 5 else None
+        if k and rest and found[k - 1].key == "project_name" and found[k - 1].start + len(found[k - 1].text) < tok.start:
+            found[k] = _Token("label", tok.text[2:], tok.start + 2, *rest)
     # a column label glued inside a word (严格执行率) outside a header run is part of that word
     found = [
         t
@@ -721,6 +730,8 @@ def _one_indicator(value: str, after: list[str | None]) -> list[str] | None:
 # a digit inside a range, a decimal or an enumeration continues its text (1-3月, 0.5, 稻谷、500吨), and
 # so does one inside a date (2024年12月底前, 3月15日)
 _CONTINUES = "至-—~～.、"
+# the template's 指标N numbering, also before a name that starts with a year (指标12021年底前完成…)
+_INDICATOR_NUMBER = re.compile(r"\d{1,2}(?=\D|(?:19|20)\d{2}年)")
 _DATE_GOES_ON = {"年": re.compile(r"\d{1,2}月"), "月": re.compile(r"\d{1,2}[日号]")}
 
 
@@ -736,7 +747,7 @@ def _value_starts(text: str, typed: bool = False) -> list[int]:
             continue
         if before in _DATE_GOES_ON and _DATE_GOES_ON[before].match(text, b):
             continue
-        if text[max(0, b - 2) : b] == "指标" and re.match(r"\d{1,2}(?!\d)", text[b:]):
+        if text[max(0, b - 2) : b] == "指标" and _INDICATOR_NUMBER.match(text, b):
             continue  # the template's numbering of an indicator (指标1免费发放…)
         out.append(b)
     return sorted(set(out))
@@ -850,10 +861,12 @@ def _parses(rest: str, after: list[str | None], k: int, pos: int):
         if not piece:
             return
         half = len(piece) // 2
-        if key == "target" and "actual" in after[k + 1 : k + 2] and half >= 2 and piece == piece[:half] * 2:
-            # a qualitative target met as printed: the same words twice
+        word = piece[:half]
+        twice = half and piece == word * 2 and (half >= 2 or not word.isdigit())
+        if key == "target" and "actual" in after[k + 1 : k + 2] and twice:
+            # a qualitative target met as printed: the same words twice (是是, 有效减轻有效减轻)
             for cells, stop in _parses(rest, after, k + 2, end):
-                yield {**cells, "target": piece[:half], "actual": piece[:half]}, stop
+                yield {**cells, "target": word, "actual": word}, stop
             return
         unit = _NUMBER_AND_UNIT.match(piece) if "unit" in after[k + 1 : k + 2] else None
         own = {key: unit.group("number"), "unit": unit.group("unit")} if unit else {key: piece}
