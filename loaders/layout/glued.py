@@ -42,9 +42,14 @@ _LABEL_CONTEXTS = (
     "level1",
     "level2",
     "summary_column",
+    "funding_group",
+    "funding_group_part",
 )
 _HEADER_CONTEXTS = ("funding_column", "indicator_column", "summary_column")
-_ROW_CONTEXTS = ("project_header", "evaluation_header", "level1", "level2")
+_ROW_CONTEXTS = ("project_header", "evaluation_header", "level1", "level2", "funding_group")
+# a part of a funding group (一般公共预算, 基本支出) is a label only with its amount after a colon: the same
+# words run through titles and prose (项目支出绩效自评表)
+_GROUP_PART_VALUE = re.compile(r"\s*[:：]\s*\d")
 _SHORT_LABEL = 3  # labels shorter than this cut only inside a header run …
 _SHORT_CONTEXTS = ("project_header",)  # … except the header fields of a project form (区域)
 _DASHES = frozenset("—－")
@@ -137,7 +142,7 @@ def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
     for m in pattern.finditer(matched):
         key = normalise_label(m.group(0))
         hit = labels.get(key) or labels.get(re.sub(r"\s+", "", m.group(0)))
-        if hit is None:
+        if hit is None or (hit[0] == "funding_group_part" and not _GROUP_PART_VALUE.match(matched, m.end())):
             continue
         end = m.end()
         tail = _ANNOTATION.match(matched[end:])
@@ -145,7 +150,8 @@ def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
             end += tail.end()
         begin = m.start()
         mark = _PART_MARK_BEFORE.search(text[max(0, begin - 4) : begin])
-        if mark and hit[1].startswith("funding_part"):  # 其中：财政拨款 is one label, printed as a part
+        # 其中：财政拨款 is one label, printed as a part
+        if mark and (hit[1].startswith("funding_part") or hit[0] == "funding_group_part"):
             begin -= len(mark.group(0))
         found.append(_Token("label", text[begin:end], begin, hit[0], hit[1]))
     # 单位：万元 is the table's unit line, not a 单位 column
