@@ -58,7 +58,10 @@ _PARTS_TAIL = re.compile(r"其中\s*[:：]?\s*$")
 _PAGE_MARK = re.compile(r"^\s*\d{1,3}\s*、")  # a viewer's page number at the start of a page
 _VALUE = re.compile(r"\d+(?:\.\d+)?%|\d+(?:\.\d+)?(?![\d.]|[\u4e00-\u9fff])")
 # what a label carries after it: a column formula (A), (B/A), a weight (50分), a unit (万元), a colon
-_ANNOTATION = re.compile(r"^\s*[(（](?:[A-Za-z/]{1,5}|\d+(?:\.\d+)?分|(?:单位[:：])?(?:百万元|亿元|万元|千元|元))[)）]|^\s*[:：]")
+_ANNOTATION = re.compile(
+    r"^\s*[(（](?:[A-Za-z/]{1,5}|\d+(?:\.\d+)?分|(?:单位[:：])?(?:百万元|亿元|万元|千元|元)"
+    r"|人次|万人|人|户|个|亩|公里|吨|元/[^()（）]{1,4})[)）]|^\s*[:：]"
+)
 _TITLE = re.compile(r"(分配表|绩效目标表|目标申报表|申报表|自评表|汇总表|基础数据表)")
 # 附件12023年…分配表: the attachment number, then the title (whose year is four digits)
 _TITLE_START = re.compile(r"(?:附件|附表)\s*\d{1,2}(?=(?:19|20)\d{2}年)|(?:附件|附表)\s*\d*\s*[:：]?|[。；;：:]")
@@ -66,6 +69,7 @@ _TITLE_WORD_AFTER = re.compile(r"\s*(?:表|自评表|申报表|审核表|分配�
 _UNIT_LINE = re.compile(r"^\s*单位\s*[:：]\s*(?:万元|元|亿元|千元)")
 _NUMBER_RUN = re.compile(r"\d[\d.,%]*")
 _TOTAL_WORDS = ("合计", "小计", "总计")
+_MEASURE_KEYS = ("count", "standard")  # numbers of an item table that are not money
 _PART_PREFIX = re.compile(r"^其中\s*[:：]?")
 
 
@@ -393,6 +397,15 @@ def _table_rows(text: str, state: _State) -> list[list[str]]:
                 continue
         end = m.end()
         money = [k for k, key in enumerate(keys) if key and (key == "funding_total" or key.startswith("funding_part"))]
+        measures = [k for k, key in enumerate(keys) if key in _MEASURE_KEYS]
+        if measures and money:
+            # counts and rates glued to the money (120050060: 1200 人 · 500 元/人 · 60 万元) cannot be cut
+            # safely: the run stays whole under the first count, so no false amount lands
+            cells = _item_row(before, "", state, keys)
+            cells[measures[0]] = run
+            rows.append(cells)
+            pos = end
+            continue
         if len(money) > 1:
             cut = _money_cells(before, run, text[end:], state, [keys[k] for k in money])
             if cut is not None:
@@ -455,7 +468,15 @@ def _item_row(before: str, amount: str, state: _State, keys: list[str | None]) -
             cells[unit_col] = region
             text = text[len(region) :]
     money_col = next((k for k, key in enumerate(keys) if key == "funding_total"), width - 1)
-    name_col = next((k for k, key in enumerate(keys) if key == "project_name"), max(0, money_col - 1))
+    name_col = next(
+        (
+            k
+            for want in ("project_name", "region", "implementing_unit")
+            for k, key in enumerate(keys)
+            if key == want and not cells[k]
+        ),
+        max(0, money_col - 1),
+    )
     cells[name_col] = text
     cells[money_col] = amount
     return cells
@@ -535,8 +556,13 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
             run.append(tokens[k + len(run)])
         end = tokens[k + len(run)].start if k + len(run) < len(tokens) else len(text)
         if len(run) >= 3 and all(t.context in _HEADER_CONTEXTS for t in run):
-            state.header = run
-            state.seq_next = 1 if any(t.key == "seq" for t in run) else None
+            group = next((n for n, t in enumerate(state.header) if t.key == "source_group"), None)
+            if group is not None and all((t.key or "").startswith("funding_part") for t in run):
+                # the second line of a two-level header (资金来源 over 中央资金 | 省级资金): its labels take the group's place
+                state.header = [*state.header[:group], *run, *state.header[group + 1 :]]
+            else:
+                state.header = run
+                state.seq_next = 1 if any(t.key == "seq" for t in run) else None
             row([t.text for t in run])
             value = text[run[-1].start + len(run[-1].text) : end]
             if state.seq_next is not None:
@@ -554,10 +580,12 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
                 keys = _header_keys(state.header)
                 cells = [""] * len(keys)
                 cells[0] = tok.text
-                cells[next((j for j, key in enumerate(keys) if key == "funding_total"), len(keys) - 1)] = amount
+                measures = [j for j, key in enumerate(keys) if key in _MEASURE_KEYS]
+                at = measures[0] if measures else next((j for j, key in enumerate(keys) if key == "funding_total"), len(keys) - 1)
+                cells[at] = m.group(0) if measures else amount
                 money = [j for j, key in enumerate(keys) if key and (key == "funding_total" or key.startswith("funding_part"))]
                 cut = _money_cells("", m.group(0), value.strip()[m.end() :], state, [keys[j] for j in money])
-                if len(money) > 1 and cut is not None:
+                if len(money) > 1 and cut is not None and not measures:
                     for j, piece in zip(money, cut[0], strict=True):
                         cells[j] = piece
                     rest = m.group(0)[cut[1] :] + value.strip()[m.end() :]

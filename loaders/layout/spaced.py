@@ -48,7 +48,8 @@ def spaced_cells(raw: str, vocab: Vocabulary, after_row: bool = False) -> list[s
         numbers = sum(1 for p in pieces if _NUMBER.match(p))
         if any(_labelled_number(p, vocab) for p in pieces):
             return pieces
-        if labels >= 2 or (labels >= 1 and numbers >= 1) or (numbers >= 2 and not _NUMBER.match(pieces[0])):
+        # numbers after a first number are a row only under another row (序号 then the row's cells)
+        if labels >= 2 or (labels >= 1 and numbers >= 1) or (numbers >= 2 and (after_row or not _NUMBER.match(pieces[0]))):
             return pieces
         # a header field and its value (转移(项目)名称 基本药物制度补助资金)
         if len(pieces) == 2 and any(vocab.lookup(ctx, pieces[0]) for ctx in _FIELD_CONTEXTS):
