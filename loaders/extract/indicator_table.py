@@ -67,6 +67,19 @@ def indicator_from_row(level1: str | None, level2: str | None, block: Block, con
     return record
 
 
+def columns_without_place(
+    header: Block, columns: list[str | None], content: dict[str, str], record: IndicatorRecord, line: int
+) -> list[FieldRecord]:
+    """Cells of a column an indicator has no place for (中期指标值 beside 年度指标值, a region's target): kept
+    as fields of the form, labelled by the column and the indicator, so nothing printed is lost."""
+    out = []
+    for key, value in content.items():
+        if key not in _ATTR and value.strip() and compact(value) not in PLACEHOLDERS:
+            label = next((c.text for c, k in zip(header.cells, columns, strict=False) if k == key), key)
+            out.append(FieldRecord(f"{label} · {record.level3 or ''}", key, value.strip(), line))
+    return out
+
+
 def _is_qualitative(vocab: Vocabulary, text: str) -> bool:
     m = vocab.lookup("section", text)
     return m is not None and m.field_key == "qualitative"
@@ -200,7 +213,9 @@ def read_indicator_table(
                 result.placeholders += 1
             i += 1
             continue
-        result.indicators.append(indicator_from_row(level1, level2, block, content))
+        record = indicator_from_row(level1, level2, block, content)
+        result.indicators.append(record)
+        result.fields.extend(columns_without_place(header, columns, content, record, block.line_start))
         i += 1
     result.end = i
     return result

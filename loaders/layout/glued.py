@@ -44,6 +44,7 @@ _LABEL_CONTEXTS = (
     "summary_column",
     "funding_group",
     "funding_group_part",
+    "period_column",
 )
 _HEADER_CONTEXTS = ("funding_column", "indicator_column", "summary_column")
 _ROW_CONTEXTS = ("project_header", "evaluation_header", "level1", "level2", "funding_group")
@@ -555,6 +556,14 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
         ):
             run.append(tokens[k + len(run)])
         end = tokens[k + len(run)].start if k + len(run) < len(tokens) else len(text)
+        periods = _period_run(tokens, k, vocab)
+        if periods:
+            # a funding block's columns by period (中期资金总额 | 年度资金总额): its rows' digits are cut per column
+            state.header = [_Token("label", t.text, t.start, "funding_column", key) for t, key in periods]
+            state.seq_next, state.total = None, None
+            row([t.text for t, _ in periods])
+            k += len(periods)
+            continue
         if len(run) >= 3 and all(t.context in _HEADER_CONTEXTS for t in run):
             group = next((n for n, t in enumerate(state.header) if t.key == "source_group"), None)
             if group is not None and all((t.key or "").startswith("funding_part") for t in run):
@@ -622,6 +631,18 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
     return blocks or [Block("paragraph", no, no, text=raw.strip(), page=page)]
 
 
+def _period_run(tokens: list[_Token], k: int, vocab: Vocabulary) -> list[tuple[_Token, str]]:
+    """Two or more adjacent labels of a funding block's period columns from ``tokens[k]``, with their keys."""
+    run: list[tuple[_Token, str]] = []
+    while k + len(run) < len(tokens):
+        tok = tokens[k + len(run)]
+        hit = vocab.lookup("period_column", tok.text)
+        if hit is None or (run and run[-1][0].start + len(run[-1][0].text) != tok.start):
+            break
+        run.append((tok, hit.field_key))
+    return run if len(run) >= 2 else []
+
+
 def _is_money_header(state: _State) -> bool:
     return any(t.context == "funding_column" for t in state.header)
 
@@ -681,6 +702,7 @@ def _cut_row(run: str, keys: list[str | None], bounds: list[Decimal | None] | No
 
 
 _SCORED = ("weight", "score")
+_VALUE_KEYS = ("period_target", "target", "actual")  # columns of values: 中期指标值, 年度指标值, 实际完成值
 
 
 def _indicator_rows(level2: str, value: str, state: _State) -> list[list[str]]:
@@ -796,7 +818,7 @@ def _indicator_sequence(value: str, after: list[str | None]) -> list[list[str]] 
     to the next value are the next indicator's name, or at the very end the deviation note. Read only
     when every indicator fits: anything else is :func:`_one_indicator`'s.
     """
-    if not any(k in ("target", "actual") for k in after):
+    if not any(k in _VALUE_KEYS for k in after):
         return None
     typed = "value_type" in after
     text = value.strip()
@@ -853,7 +875,7 @@ def _parses(rest: str, after: list[str | None], k: int, pos: int):
         if run is None:
             return
         # only a value column after the scores can have taken their last digits
-        takes = k + len(group) < len(after) and after[k + len(group)] in ("target", "actual", "value_type")
+        takes = k + len(group) < len(after) and after[k + len(group)] in (*_VALUE_KEYS, "value_type")
         for length in range(len(run.group(0)), 0, -1):
             if length < len(run.group(0)) and not (takes and re.match(r"[≥≤><=＞＜\d]", rest[pos + length :])):
                 continue
@@ -881,7 +903,7 @@ def _parses(rest: str, after: list[str | None], k: int, pos: int):
         for cells, end in _parses(rest, after, k + 1, pos + (m.end() if m else 0)):
             yield ({**cells, "value_type": m.group(0)} if m else cells), end
         return
-    if key in ("target", "actual"):
+    if key in _VALUE_KEYS:
         if pos >= len(rest):
             yield {}, pos  # the text ends inside the row (a cut-off page): its last cells are missing
             return
