@@ -334,13 +334,17 @@ def parse_many(
         )
 
     pool = new_pool()
+    procs: dict = {}  # pid → Process of every worker of the current pool, to read how each one ended
     waiting = iter(enumerate(todo))
     pending: deque[tuple[int, Path, FileMeta, Future]] = deque()
     killed: dict[int, str] = {}  # task key → why its worker was killed
 
     def submit(key: int, path: Path, meta: FileMeta) -> Future:
         try:
-            return pool.submit(_parse_in_worker, key, path, root, meta, seconds)
+            future = pool.submit(_parse_in_worker, key, path, root, meta, seconds)
+            # workers start on demand: note each at once, or one that dies at its first file goes unseen
+            procs.update(getattr(pool, "_processes", None) or {})
+            return future
         except BrokenProcessPool as exc:  # the pool broke meanwhile: handled when this file's turn comes
             broken: Future = Future()
             broken.set_exception(exc)
@@ -358,8 +362,6 @@ def parse_many(
                 killed[key] = f"time limit: parsing took over {seconds} s"
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
-
-    procs: dict = {}  # pid → Process of every worker of the current pool, to read how each one ended
 
     try:
         for _ in range(workers * IN_FLIGHT_PER_WORKER):

@@ -25,8 +25,11 @@ _DECORATION = re.compile(r"[\s\u3000:：+＋*＊]|^[一二三四五六七八九�
 _ANNOTATION = re.compile(r"\s*[（(]\s*(?:[A-Za-z][A-Za-z/+\-*×÷ ]*|必填[^）)]*|选填[^）)]*)\s*[）)]\s*$")
 
 
-# a unit printed after a label (资金总额(万元), 金额（单位：元）) says how its values are scaled, not what they are
-_UNIT_NOTE = re.compile(r"\s*[（(]\s*(?:单位\s*[:：]?\s*)?(?:百万元|亿元|万元|千元|元|分|%)\s*[）)]\s*$")
+# a unit printed after a label (资金总额(万元), 金额（单位：元）, 补助人数（人）, 补助标准（元/人）) says how its
+# values are counted or scaled, not what they are
+_UNIT_NOTE = re.compile(
+    r"\s*[（(]\s*(?:单位\s*[:：]?\s*)?(?:百万元|亿元|万元|千元|元|分|%|人次|万人|人|户|个|亩|公里|吨|元/[^（()）]{1,4})\s*[）)]\s*$"
+)
 
 
 _PART_PREFIX = re.compile(r"^其中\s*[:：]?\s*(?=\S)")

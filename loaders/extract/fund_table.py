@@ -75,7 +75,8 @@ def _lookup(vocab: Vocabulary, context: str, text: str) -> tuple[str | None, str
     m = UNIT_IN_LABEL.search(text)
     unit = m.group("unit") if m else None
     label = UNIT_IN_LABEL.sub("", text) if m else text
-    hit = vocab.lookup(context, label)
+    # a unit that is not money (补助人数（人）) is printed after a label the vocabulary knows without it
+    hit = vocab.lookup(context, label) or vocab.lookup(context, _UNIT_NOTE.sub("", label))
     return (hit.field_key if hit else None), unit
 
 
@@ -94,6 +95,35 @@ def is_table_header(block: Block, vocab: Vocabulary, context: str) -> bool:
     hits = [k for k in keys if k is not None]
     named = "project_name" in hits or (any(k in _RECIPIENTS for k in hits) and any(is_money_key(k) for k in hits))
     return named and len(hits) >= MIN_HEADER_HITS and len(hits) * 2 > len(filled)
+
+
+def _with_sub_header(top: Block, sub: Block, vocab: Vocabulary, context: str) -> Block | None:
+    """A two-level header (资金来源 over 中央资金 | 省级资金 | 县级资金): one header row whose group cell is
+    replaced by the labels printed under it, placed by position when the rows keep their empty cells,
+    else in the group's place."""
+    if sub.kind != "row":
+        return None
+    labels = [c for c in sub.cells if not c.is_empty]
+    if len(labels) < 2 or not all(_lookup(vocab, context, c.text)[0] for c in labels):
+        return None
+    if any(_lookup(vocab, context, c.text)[0] in _NAME_KEYS for c in labels):
+        return None  # another table's header, not the labels under a group
+    groups = [k for k, c in enumerate(top.cells) if not c.is_empty and _lookup(vocab, context, c.text)[0] == "source_group"]
+    if len(groups) != 1:
+        return None
+    g = groups[0]
+    if len(sub.cells) == len(top.cells) and all(k >= g for k, c in enumerate(sub.cells) if not c.is_empty):
+        cells = [s if not s.is_empty else t for t, s in zip(top.cells, sub.cells, strict=True)]
+    else:
+        filled = [c for c in top.cells if not c.is_empty]
+        at = filled.index(top.cells[g])
+        cells = filled[:at] + labels + filled[at + 1 :]
+    return Block(
+        "row", top.line_start, sub.line_end, cells=[Cell(c.fragments, col=k) for k, c in enumerate(cells)], page=top.page
+    )
+
+
+_NAME_KEYS = ("seq", "project_name", "region", "implementing_unit")
 
 
 def _is_level_row(block: Block, vocab: Vocabulary) -> bool:
@@ -233,19 +263,34 @@ def is_money_key(key: str | None) -> bool:
     return key in MONEY_KEYS or bool(key and key.startswith("funding_part"))
 
 
+# numbers that are not money: 补助人数（人）, 补助标准（元/人）; a column whose label prints a unit holds numbers
+_MEASURE_KEYS = ("count", "standard")
+_UNIT_NOTE = re.compile(r"[（(][^()（）]{1,8}[)）]\s*$")
+
+
+def _holds_numbers(column: Column) -> bool:
+    return (
+        is_money_key(column.key) or column.key in _MEASURE_KEYS or (column.key is None and bool(_UNIT_NOTE.search(column.label)))
+    )
+
+
 def _place_short(cells: list[Cell], columns: list[Column]) -> list[Cell | None]:
-    """A row that dropped its empty cells (合计 | 235.5): numbers under the money columns, right-aligned,
-    and the words in the other columns from the left."""
+    """A row that dropped its empty cells (合计 | 235.5): its 序号 first, numbers under the columns that hold
+    numbers (money, counts, rates), right-aligned, and the words in the other columns from the left."""
     width = len(columns)
     placed: list[Cell | None] = [None] * width
-    money = [k for k, c in enumerate(columns) if is_money_key(c.key)]
+    cells = list(cells)
+    seq = bool(cells) and columns[0].key == "seq" and bool(re.fullmatch(r"\d{1,4}", cells[0].text.strip()))
+    if seq:
+        placed[0], cells = cells[0], cells[1:]
+    numeric = [k for k, c in enumerate(columns) if _holds_numbers(c) and not (seq and k == 0)]
     numbers = [c for c in cells if _AMOUNT.match(c.text.strip())]
     words = [c for c in cells if not _AMOUNT.match(c.text.strip())]
-    if not money or len(numbers) > len(money):
-        return (list(cells) + [None] * width)[:width]
-    for k, cell in zip(money[len(money) - len(numbers) :], numbers, strict=True):
+    if not any(is_money_key(c.key) for c in columns) or len(numbers) > len(numeric):
+        return ((placed[:1] if seq else []) + cells + [None] * width)[:width]
+    for k, cell in zip(numeric[len(numeric) - len(numbers) :], numbers, strict=True):
         placed[k] = cell
-    free = [k for k in range(width) if k not in money]
+    free = [k for k in range(width) if k not in numeric and placed[k] is None]
     for k, cell in zip(free, words, strict=False):
         placed[k] = cell
     return placed
@@ -262,6 +307,9 @@ def read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[Fund
             continue
         header_rows = [blocks[i]]
         j = i + 1
+        sub = _with_sub_header(blocks[i], blocks[j], vocab, context) if j < len(blocks) else None
+        if sub is not None:
+            header_rows, j = [sub], j + 1
         while j < len(blocks) and _is_level_row(blocks[j], vocab):
             header_rows.append(blocks[j])
             j += 1

@@ -44,6 +44,10 @@ class FundingBlock:
     stage: str | None
     year: int | None
     total_seq: int | None = None
+    # columns of one amount each (中期资金总额 | 年度资金总额): a row's values are cut one per column, each
+    # with its column label as its stage and the same column's total as its parent
+    columns: list[str] | None = None
+    column_totals: dict[int, int] | None = None
 
     @classmethod
     def open(cls, leading: list[str], vocab: Vocabulary, year: int | None, form_unit: str | None = None) -> FundingBlock:
@@ -73,7 +77,33 @@ class FundingBlock:
             )
         return IssueRecord("warning", "unparsed_amount", f"{label}: no single amount in {text[:60]}", line, text)
 
+    def _by_column(self, form: ExtractedForm, label: str, printed: str, line: int, item_key: str | None) -> bool:
+        """One amount per column when the row prints one value per column; False when it does not."""
+        pieces = printed.split()
+        if not self.columns or len(pieces) != len(self.columns):
+            return False
+        records = []
+        for column, piece in zip(self.columns, pieces, strict=True):
+            record = self._record(label, piece, line, item_key)
+            if isinstance(record, IssueRecord):
+                return False
+            record.stage_printed = column
+            records.append(record)
+        totals = self.column_totals if self.column_totals is not None else {}
+        for k, record in enumerate(records):
+            if item_key == "funding_total":
+                totals[k] = len(form.amounts)
+            else:
+                record.parent_seq = totals.get(k)
+            form.amounts.append(record)
+        self.column_totals = totals
+        if item_key == "funding_total":
+            self.total_seq = totals.get(len(records) - 1)
+        return True
+
     def add_total(self, form: ExtractedForm, field: FieldRecord) -> None:
+        if self._by_column(form, field.label_printed, field.value_printed, field.line_no, "funding_total"):
+            return
         record = self._record(field.label_printed, field.value_printed, field.line_no, "funding_total")
         if isinstance(record, AmountRecord):
             self.total_seq = len(form.amounts)
@@ -108,6 +138,8 @@ class FundingBlock:
         if not value.strip():
             return  # a blank part is not an amount
         m = vocab.lookup("section", label)
+        if self._by_column(form, label, value, line, m.field_key if m else None):
+            return
         record = self._record(label, value, line, m.field_key if m else None)
         if isinstance(record, IssueRecord):
             form.issues.append(record)

@@ -44,7 +44,7 @@ def _level(vocab: Vocabulary, context: str, text: str | None) -> str | None:
     return text if text and vocab.lookup(context, text) else None
 
 
-_NUMBERING = re.compile(r"^\s*指标\s*\d{1,2}\s*(?:[:：.、]\s*|(?=[\u4e00-\u9fff]))")
+_NUMBERING = re.compile(r"^\s*指标\s*\d{1,2}\s*(?:[:：.、]\s*|(?=[\u4e00-\u9fff])|(?=(?:19|20)\d{2}年))")
 
 
 def indicator_from_row(level1: str | None, level2: str | None, block: Block, content: dict[str, str]) -> IndicatorRecord:
@@ -65,6 +65,19 @@ def indicator_from_row(level1: str | None, level2: str | None, block: Block, con
         # the template's numbering of indicators (指标1：…) is layout, not the indicator's name
         record.level3 = _NUMBERING.sub("", record.level3) or record.level3
     return record
+
+
+def columns_without_place(
+    header: Block, columns: list[str | None], content: dict[str, str], record: IndicatorRecord, line: int
+) -> list[FieldRecord]:
+    """Cells of a column an indicator has no place for (中期指标值 beside 年度指标值, a region's target): kept
+    as fields of the form, labelled by the column and the indicator, so nothing printed is lost."""
+    out = []
+    for key, value in content.items():
+        if key not in _ATTR and value.strip() and compact(value) not in PLACEHOLDERS:
+            label = next((c.text for c, k in zip(header.cells, columns, strict=False) if k == key), key)
+            out.append(FieldRecord(f"{label} · {record.level3 or ''}", key, value.strip(), line))
+    return out
 
 
 def _is_qualitative(vocab: Vocabulary, text: str) -> bool:
@@ -200,7 +213,9 @@ def read_indicator_table(
                 result.placeholders += 1
             i += 1
             continue
-        result.indicators.append(indicator_from_row(level1, level2, block, content))
+        record = indicator_from_row(level1, level2, block, content)
+        result.indicators.append(record)
+        result.fields.extend(columns_without_place(header, columns, content, record, block.line_start))
         i += 1
     result.end = i
     return result

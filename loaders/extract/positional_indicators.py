@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 
 from loaders.extract.common import PLACEHOLDERS, header_columns
-from loaders.extract.indicator_table import _ATTR, TableResult, indicator_from_row
+from loaders.extract.indicator_table import _ATTR, TableResult, columns_without_place, indicator_from_row
 from loaders.model import Block, Cell, IndicatorRecord, IssueRecord
 from loaders.textnorm import compact
 from loaders.vocabulary import Vocabulary
@@ -134,6 +134,7 @@ def read_positional_indicator_table(
         if record.remark and _WEIGHT.match(record.remark) and record.weight_text is None:
             record.weight_text = record.remark
         result.indicators.append(record)
+        result.fields.extend(columns_without_place(blocks[header_index], columns, content, record, block.line_start))
         last = record
     result.end = i
     return result

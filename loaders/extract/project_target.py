@@ -139,6 +139,17 @@ def _schedule_fields(block: Block, labels: dict[str, str]) -> list[FieldRecord]:
     return fields
 
 
+def _period_columns(block: Block, vocab: Vocabulary) -> tuple[list[str], list[str]] | None:
+    """The funding block's column row (项目资金（万元） | 中期资金总额 | 年度资金总额): its section labels and its
+    column labels, or None."""
+    filled = [c.text for c in block.cells if not c.is_empty]
+    leading = [t for t in filled if _section(vocab, strip_unit(t)) is not None and not vocab.lookup("period_column", t)]
+    columns = [t for t in filled if vocab.lookup("period_column", t)]
+    if columns and len(leading) + len(columns) == len(filled):
+        return leading, columns
+    return None
+
+
 def _has_any_label(block: Block, vocab: Vocabulary) -> bool:
     return any(vocab.lookup(CONTEXT, c.text) or vocab.lookup("section", strip_unit(c.text)) for c in block.cells)
 
@@ -164,6 +175,7 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
     # a 单位：元 / 单位：万元 line above the table gives the unit of bare numbers
     form_unit = next((u for b in blocks if b.kind == "paragraph" and (u := unit_from_header(b.text))), None)
     funding: FundingBlock | None = None
+    period: tuple[list[str], list[str]] | None = None  # the funding block's column row, when it has one
     schedule: dict[str, str] | None = None
     last_field: FieldRecord | None = None  # the field a continuation line may extend
     opened: FieldRecord | None = None  # a paragraph label waiting for its paragraph value
@@ -198,6 +210,11 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
                 funding.add_part(form, *part, vocab)
                 continue
             funding = None
+        period_row = _period_columns(block, vocab)
+        if period_row is not None and (len(period_row[1]) >= 2 or period_row[0] or period is not None):
+            # a cell stream may print the column row's last label as a row of its own
+            period = (period_row[0], period_row[1]) if period is None else (period[0], period[1] + period_row[1])
+            continue
         columns = _schedule_columns(block, vocab)
         if columns is not None:
             schedule, last_field = columns, None
@@ -230,7 +247,9 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
                 # unit keeps the template's
                 label_unit = UNIT_IN_LABEL.search(f.label_printed)
                 unit = label_unit.group("unit") if label_unit else form_unit or TEMPLATE_UNIT
-                funding = FundingBlock.open(leading, vocab, year, unit)
+                funding = FundingBlock.open(leading or (period[0] if period else []), vocab, year, unit)
+                if period is not None:
+                    funding.columns, period = (period[1] if len(period[1]) >= 2 else None), None
                 if f.value_printed:
                     funding.add_total(form, f)
         last_field = fields[-1]

@@ -73,6 +73,8 @@ class _Funding:
         self.unit: str | None = None
         self.total: dict[str, int] = {}  # column key → amount index of the 年度资金总额 row
         self.groups: dict[int, str] = {}  # cell index → group label (按收入性质分)
+        self.group_labels: dict[str, str] = {}  # group key → its label as printed
+        self.group_rows = 0  # rows of parts read under the group header
 
 
 def extract_form(doc: ReadDocument, span: FormSpan, vocab: Vocabulary, form_kind: str) -> ExtractedForm:
@@ -122,7 +124,7 @@ def extract_form(doc: ReadDocument, span: FormSpan, vocab: Vocabulary, form_kind
                 funding.columns.pop(0)
             mode = "funding"
         elif _is_group_header(block, vocab):
-            funding.groups = {k: c.text.rstrip(":：") for k, c in enumerate(block.cells) if not c.is_empty}
+            _group_header(form, block, funding, vocab, span, year, more=mode == "groups" and not funding.group_rows)
             mode = "groups"
         elif key == "overall_target":
             target_header = [c.text for c in block.cells[j + 1 :]]
@@ -132,7 +134,7 @@ def extract_form(doc: ReadDocument, span: FormSpan, vocab: Vocabulary, form_kind
         elif mode == "funding" and (key == "funding_total" or funding.total):
             _funding_row(form, block, j, funding, vocab, span, year)
         elif mode == "groups":
-            _group_row(form, block, funding, span, year)
+            _group_row(form, block, funding, vocab, span, year)
         elif mode == "target":
             _target_row(form, block, target_header, vocab, year)
             mode = None
@@ -244,21 +246,52 @@ def _anchored(values: list[Cell], funding: _Funding, width: int) -> list[Cell | 
     return [None] * (width - len(values)) + list(values)
 
 
-def _group_row(form: ExtractedForm, block: Block, funding: _Funding, span: FormSpan, year: int | None) -> None:
-    """``label：amount`` cells, each under the group printed above its column (按收入性质分 …)."""
+def _group_header(
+    form: ExtractedForm, block: Block, funding: _Funding, vocab: Vocabulary, span: FormSpan, year: int | None, more: bool
+) -> None:
+    """按收入性质分 / 按支出性质分 above their columns (``more``: a second group printed on its own row, as a
+    glued form prints them). A cell stream that lost the row ends puts the ``label：amount`` cells in the
+    same row after the group labels, taking the groups in turn."""
+    cells = [c for c in block.cells if not c.is_empty]
+    n = next((k for k, c in enumerate(cells) if not _key(vocab, "funding_group", c.text)), len(cells))
+    if not more:
+        funding.groups, funding.group_labels = {}, {}
+    first = len(funding.groups)
+    for k, c in enumerate(cells[:n]):
+        funding.groups[first + k] = c.text.rstrip(":：")
+        funding.group_labels[_key(vocab, "funding_group", c.text) or ""] = c.text.rstrip(":：")
+    funding.group_rows = 0
+    rest = cells[n:]
+    if n and rest and any(_LABELLED_AMOUNT.match(c.text) for c in rest):
+        funding.groups = {k: cells[k % n].text.rstrip(":：") for k in range(len(rest))}
+        _group_row(form, Block("row", block.line_start, block.line_end, cells=rest, page=block.page), funding, vocab, span, year)
+
+
+def _group_row(form: ExtractedForm, block: Block, funding: _Funding, vocab: Vocabulary, span: FormSpan, year: int | None) -> None:
+    """``label：amount`` cells, each under the group printed above its column (按收入性质分 …), or under the
+    group its label belongs to (一般公共预算 → 按收入性质分); a glued row may print the amount in the next cell."""
+    funding.group_rows += 1
     total = funding.total.get("executed")
     if total is None and funding.total:
         total = max(funding.total.values())
     unit = funding.unit or _TEMPLATE_UNIT
     offset = len(block.cells) - max(funding.groups, default=0) - 1 if funding.groups else 0
-    for k, cell in enumerate(block.cells):
+    cells = block.cells
+    taken: set[int] = set()
+    for k, cell in enumerate(cells):
+        if k in taken:
+            continue
         m = _LABELLED_AMOUNT.match(cell.text) if not cell.is_empty else None
         if m is None:
             if not cell.is_empty:
                 form.issues.append(unplaced(block))
             continue
-        group = funding.groups.get(k - offset) or funding.groups.get(k)
+        part = _key(vocab, "funding_group_part", m.group("label"))
+        group = funding.group_labels.get(part or "") or funding.groups.get(k - offset) or funding.groups.get(k)
         value = m.group("value").strip()
+        if not value and k + 1 < len(cells) and parse_money(cells[k + 1].text, unit) is not None:
+            value, cell = cells[k + 1].text.strip(), cells[k + 1]
+            taken.add(k + 1)
         if not value:
             form.fields.append(FieldRecord(m.group("label"), "funding_part_blank", "", cell.line))
             continue

@@ -42,9 +42,15 @@ _LABEL_CONTEXTS = (
     "level1",
     "level2",
     "summary_column",
+    "funding_group",
+    "funding_group_part",
+    "period_column",
 )
 _HEADER_CONTEXTS = ("funding_column", "indicator_column", "summary_column")
-_ROW_CONTEXTS = ("project_header", "evaluation_header", "level1", "level2")
+_ROW_CONTEXTS = ("project_header", "evaluation_header", "level1", "level2", "funding_group")
+# a part of a funding group (一般公共预算, 基本支出) is a label only with its amount after a colon: the same
+# words run through titles and prose (项目支出绩效自评表)
+_GROUP_PART_VALUE = re.compile(r"\s*[:：]\s*\d")
 _SHORT_LABEL = 3  # labels shorter than this cut only inside a header run …
 _SHORT_CONTEXTS = ("project_header",)  # … except the header fields of a project form (区域)
 _DASHES = frozenset("—－")
@@ -53,13 +59,18 @@ _PARTS_TAIL = re.compile(r"其中\s*[:：]?\s*$")
 _PAGE_MARK = re.compile(r"^\s*\d{1,3}\s*、")  # a viewer's page number at the start of a page
 _VALUE = re.compile(r"\d+(?:\.\d+)?%|\d+(?:\.\d+)?(?![\d.]|[\u4e00-\u9fff])")
 # what a label carries after it: a column formula (A), (B/A), a weight (50分), a unit (万元), a colon
-_ANNOTATION = re.compile(r"^\s*[(（](?:[A-Za-z/]{1,5}|\d+(?:\.\d+)?分|(?:单位[:：])?(?:百万元|亿元|万元|千元|元))[)）]|^\s*[:：]")
+_ANNOTATION = re.compile(
+    r"^\s*[(（](?:[A-Za-z/]{1,5}|\d+(?:\.\d+)?分|(?:单位[:：])?(?:百万元|亿元|万元|千元|元)"
+    r"|人次|万人|人|户|个|亩|公里|吨|元/[^()（）]{1,4})[)）]|^\s*[:：]"
+)
 _TITLE = re.compile(r"(分配表|绩效目标表|目标申报表|申报表|自评表|汇总表|基础数据表)")
 # 附件12023年…分配表: the attachment number, then the title (whose year is four digits)
 _TITLE_START = re.compile(r"(?:附件|附表)\s*\d{1,2}(?=(?:19|20)\d{2}年)|(?:附件|附表)\s*\d*\s*[:：]?|[。；;：:]")
+_TITLE_WORD_AFTER = re.compile(r"\s*(?:表|自评表|申报表|审核表|分配表|汇总表)(?![\u4e00-\u9fff]{0,1}[:：])")
 _UNIT_LINE = re.compile(r"^\s*单位\s*[:：]\s*(?:万元|元|亿元|千元)")
 _NUMBER_RUN = re.compile(r"\d[\d.,%]*")
 _TOTAL_WORDS = ("合计", "小计", "总计")
+_MEASURE_KEYS = ("count", "standard")  # numbers of an item table that are not money
 _PART_PREFIX = re.compile(r"^其中\s*[:：]?")
 
 
@@ -136,7 +147,7 @@ def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
     for m in pattern.finditer(matched):
         key = normalise_label(m.group(0))
         hit = labels.get(key) or labels.get(re.sub(r"\s+", "", m.group(0)))
-        if hit is None:
+        if hit is None or (hit[0] == "funding_group_part" and not _GROUP_PART_VALUE.match(matched, m.end())):
             continue
         end = m.end()
         tail = _ANNOTATION.match(matched[end:])
@@ -144,11 +155,20 @@ def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
             end += tail.end()
         begin = m.start()
         mark = _PART_MARK_BEFORE.search(text[max(0, begin - 4) : begin])
-        if mark and hit[1].startswith("funding_part"):  # 其中：财政拨款 is one label, printed as a part
+        # 其中：财政拨款 is one label, printed as a part
+        if mark and (hit[1].startswith("funding_part") or hit[0] == "funding_group_part"):
             begin -= len(mark.group(0))
         found.append(_Token("label", text[begin:end], begin, hit[0], hit[1]))
     # 单位：万元 is the table's unit line, not a 单位 column
     found = [t for t in found if not _UNIT_LINE.match(text[t.start :])]
+    # a label that a title's last word follows (…项目绩效目标自评表) is part of the title
+    found = [t for t in found if not _TITLE_WORD_AFTER.match(text, t.start + len(t.text))]
+    # a name printed right before 项目实施单位 ends in 项目 when 实施单位 is a label too (…推广项目实施单位);
+    # a two-character rest (单位) is too common a word to cut at
+    for k, tok in enumerate(found):
+        rest = labels.get(normalise_label(tok.text[2:])) if tok.text.startswith("项目") and len(tok.text) >= 5 else None
+        if k and rest and found[k - 1].key == "project_name" and found[k - 1].start + len(found[k - 1].text) < tok.start:
+            found[k] = _Token("label", tok.text[2:], tok.start + 2, *rest)
     # a column label glued inside a word (严格执行率) outside a header run is part of that word
     found = [
         t
@@ -378,6 +398,15 @@ def _table_rows(text: str, state: _State) -> list[list[str]]:
                 continue
         end = m.end()
         money = [k for k, key in enumerate(keys) if key and (key == "funding_total" or key.startswith("funding_part"))]
+        measures = [k for k, key in enumerate(keys) if key in _MEASURE_KEYS]
+        if measures and money:
+            # counts and rates glued to the money (120050060: 1200 人 · 500 元/人 · 60 万元) cannot be cut
+            # safely: the run stays whole under the first count, so no false amount lands
+            cells = _item_row(before, "", state, keys)
+            cells[measures[0]] = run
+            rows.append(cells)
+            pos = end
+            continue
         if len(money) > 1:
             cut = _money_cells(before, run, text[end:], state, [keys[k] for k in money])
             if cut is not None:
@@ -440,7 +469,15 @@ def _item_row(before: str, amount: str, state: _State, keys: list[str | None]) -
             cells[unit_col] = region
             text = text[len(region) :]
     money_col = next((k for k, key in enumerate(keys) if key == "funding_total"), width - 1)
-    name_col = next((k for k, key in enumerate(keys) if key == "project_name"), max(0, money_col - 1))
+    name_col = next(
+        (
+            k
+            for want in ("project_name", "region", "implementing_unit")
+            for k, key in enumerate(keys)
+            if key == want and not cells[k]
+        ),
+        max(0, money_col - 1),
+    )
     cells[name_col] = text
     cells[money_col] = amount
     return cells
@@ -519,9 +556,22 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
         ):
             run.append(tokens[k + len(run)])
         end = tokens[k + len(run)].start if k + len(run) < len(tokens) else len(text)
+        periods = _period_run(tokens, k, vocab)
+        if periods:
+            # a funding block's columns by period (中期资金总额 | 年度资金总额): its rows' digits are cut per column
+            state.header = [_Token("label", t.text, t.start, "funding_column", key) for t, key in periods]
+            state.seq_next, state.total = None, None
+            row([t.text for t, _ in periods])
+            k += len(periods)
+            continue
         if len(run) >= 3 and all(t.context in _HEADER_CONTEXTS for t in run):
-            state.header = run
-            state.seq_next = 1 if any(t.key == "seq" for t in run) else None
+            group = next((n for n, t in enumerate(state.header) if t.key == "source_group"), None)
+            if group is not None and all((t.key or "").startswith("funding_part") for t in run):
+                # the second line of a two-level header (资金来源 over 中央资金 | 省级资金): its labels take the group's place
+                state.header = [*state.header[:group], *run, *state.header[group + 1 :]]
+            else:
+                state.header = run
+                state.seq_next = 1 if any(t.key == "seq" for t in run) else None
             row([t.text for t in run])
             value = text[run[-1].start + len(run[-1].text) : end]
             if state.seq_next is not None:
@@ -539,10 +589,12 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
                 keys = _header_keys(state.header)
                 cells = [""] * len(keys)
                 cells[0] = tok.text
-                cells[next((j for j, key in enumerate(keys) if key == "funding_total"), len(keys) - 1)] = amount
+                measures = [j for j, key in enumerate(keys) if key in _MEASURE_KEYS]
+                at = measures[0] if measures else next((j for j, key in enumerate(keys) if key == "funding_total"), len(keys) - 1)
+                cells[at] = m.group(0) if measures else amount
                 money = [j for j, key in enumerate(keys) if key and (key == "funding_total" or key.startswith("funding_part"))]
                 cut = _money_cells("", m.group(0), value.strip()[m.end() :], state, [keys[j] for j in money])
-                if len(money) > 1 and cut is not None:
+                if len(money) > 1 and cut is not None and not measures:
                     for j, piece in zip(money, cut[0], strict=True):
                         cells[j] = piece
                     rest = m.group(0)[cut[1] :] + value.strip()[m.end() :]
@@ -577,6 +629,18 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
             row([tok.text, *([value.strip()] if value.strip() else [])])
         k += 1
     return blocks or [Block("paragraph", no, no, text=raw.strip(), page=page)]
+
+
+def _period_run(tokens: list[_Token], k: int, vocab: Vocabulary) -> list[tuple[_Token, str]]:
+    """Two or more adjacent labels of a funding block's period columns from ``tokens[k]``, with their keys."""
+    run: list[tuple[_Token, str]] = []
+    while k + len(run) < len(tokens):
+        tok = tokens[k + len(run)]
+        hit = vocab.lookup("period_column", tok.text)
+        if hit is None or (run and run[-1][0].start + len(run[-1][0].text) != tok.start):
+            break
+        run.append((tok, hit.field_key))
+    return run if len(run) >= 2 else []
 
 
 def _is_money_header(state: _State) -> bool:
@@ -638,6 +702,7 @@ def _cut_row(run: str, keys: list[str | None], bounds: list[Decimal | None] | No
 
 
 _SCORED = ("weight", "score")
+_VALUE_KEYS = ("period_target", "target", "actual")  # columns of values: 中期指标值, 年度指标值, 实际完成值
 
 
 def _indicator_rows(level2: str, value: str, state: _State) -> list[list[str]]:
@@ -721,6 +786,8 @@ def _one_indicator(value: str, after: list[str | None]) -> list[str] | None:
 # a digit inside a range, a decimal or an enumeration continues its text (1-3月, 0.5, 稻谷、500吨), and
 # so does one inside a date (2024年12月底前, 3月15日)
 _CONTINUES = "至-—~～.、"
+# the template's 指标N numbering, also before a name that starts with a year (指标12021年底前完成…)
+_INDICATOR_NUMBER = re.compile(r"\d{1,2}(?=\D|(?:19|20)\d{2}年)")
 _DATE_GOES_ON = {"年": re.compile(r"\d{1,2}月"), "月": re.compile(r"\d{1,2}[日号]")}
 
 
@@ -736,7 +803,7 @@ def _value_starts(text: str, typed: bool = False) -> list[int]:
             continue
         if before in _DATE_GOES_ON and _DATE_GOES_ON[before].match(text, b):
             continue
-        if text[max(0, b - 2) : b] == "指标" and re.match(r"\d{1,2}(?!\d)", text[b:]):
+        if text[max(0, b - 2) : b] == "指标" and _INDICATOR_NUMBER.match(text, b):
             continue  # the template's numbering of an indicator (指标1免费发放…)
         out.append(b)
     return sorted(set(out))
@@ -751,7 +818,7 @@ def _indicator_sequence(value: str, after: list[str | None]) -> list[list[str]] 
     to the next value are the next indicator's name, or at the very end the deviation note. Read only
     when every indicator fits: anything else is :func:`_one_indicator`'s.
     """
-    if not any(k in ("target", "actual") for k in after):
+    if not any(k in _VALUE_KEYS for k in after):
         return None
     typed = "value_type" in after
     text = value.strip()
@@ -808,7 +875,7 @@ def _parses(rest: str, after: list[str | None], k: int, pos: int):
         if run is None:
             return
         # only a value column after the scores can have taken their last digits
-        takes = k + len(group) < len(after) and after[k + len(group)] in ("target", "actual", "value_type")
+        takes = k + len(group) < len(after) and after[k + len(group)] in (*_VALUE_KEYS, "value_type")
         for length in range(len(run.group(0)), 0, -1):
             if length < len(run.group(0)) and not (takes and re.match(r"[≥≤><=＞＜\d]", rest[pos + length :])):
                 continue
@@ -836,7 +903,7 @@ def _parses(rest: str, after: list[str | None], k: int, pos: int):
         for cells, end in _parses(rest, after, k + 1, pos + (m.end() if m else 0)):
             yield ({**cells, "value_type": m.group(0)} if m else cells), end
         return
-    if key in ("target", "actual"):
+    if key in _VALUE_KEYS:
         if pos >= len(rest):
             yield {}, pos  # the text ends inside the row (a cut-off page): its last cells are missing
             return
@@ -850,10 +917,12 @@ def _parses(rest: str, after: list[str | None], k: int, pos: int):
         if not piece:
             return
         half = len(piece) // 2
-        if key == "target" and "actual" in after[k + 1 : k + 2] and half >= 2 and piece == piece[:half] * 2:
-            # a qualitative target met as printed: the same words twice
+        word = piece[:half]
+        twice = half and piece == word * 2 and (half >= 2 or not word.isdigit())
+        if key == "target" and "actual" in after[k + 1 : k + 2] and twice:
+            # a qualitative target met as printed: the same words twice (是是, 有效减轻有效减轻)
             for cells, stop in _parses(rest, after, k + 2, end):
-                yield {**cells, "target": piece[:half], "actual": piece[:half]}, stop
+                yield {**cells, "target": word, "actual": word}, stop
             return
         unit = _NUMBER_AND_UNIT.match(piece) if "unit" in after[k + 1 : k + 2] else None
         own = {key: unit.group("number"), "unit": unit.group("unit")} if unit else {key: piece}

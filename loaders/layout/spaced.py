@@ -22,6 +22,15 @@ _FIELD_CONTEXTS = ("project_header", "evaluation_header")
 _SENTENCE_INSIDE = re.compile(r"[。；;]\s*\S")
 
 
+_LABELLED_NUMBER = re.compile(r"^(?:其中\s*[:：]?\s*)?(?P<label>[^\d:：]{2,20})[:：]\s*[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?$")
+
+
+def _labelled_number(piece: str, vocab: Vocabulary) -> bool:
+    """A cell that holds its label and its amount (其中：一般公共预算：1850), as department forms print parts."""
+    m = _LABELLED_NUMBER.match(piece)
+    return bool(m) and any(vocab.lookup(ctx, m.group("label")) for ctx in ("funding_group_part", "section"))
+
+
 def _cell_like(piece: str) -> bool:
     return len(piece) <= _MAX_CELL and not _SENTENCE_INSIDE.search(piece)
 
@@ -37,7 +46,10 @@ def spaced_cells(raw: str, vocab: Vocabulary, after_row: bool = False) -> list[s
     if len(pieces) >= 2 and all(_cell_like(p) for p in pieces):
         labels = sum(1 for p in pieces if vocab.is_label(p))
         numbers = sum(1 for p in pieces if _NUMBER.match(p))
-        if labels >= 2 or (labels >= 1 and numbers >= 1) or (numbers >= 2 and not _NUMBER.match(pieces[0])):
+        if any(_labelled_number(p, vocab) for p in pieces):
+            return pieces
+        # numbers after a first number are a row only under another row (序号 then the row's cells)
+        if labels >= 2 or (labels >= 1 and numbers >= 1) or (numbers >= 2 and (after_row or not _NUMBER.match(pieces[0]))):
             return pieces
         # a header field and its value (转移(项目)名称 基本药物制度补助资金)
         if len(pieces) == 2 and any(vocab.lookup(ctx, pieces[0]) for ctx in _FIELD_CONTEXTS):

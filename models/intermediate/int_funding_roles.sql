@@ -214,10 +214,11 @@ structured as (
         primary_breakdowns.parts_wan,
         project_periods.period_text,
         coalesce(project_periods.spans_years, false) as project_spans_years,
-        -- a multi-year total: named as such, or a total of a multi-year project larger than its parts (which state
-        -- the year's money)
+        -- a multi-year total: named as such, or printed under a column of the project's whole period (中期资金总额,
+        -- with its parts), or a total of a multi-year project larger than its parts (which state the year's money)
         staged.amount_wan is not null and (
             regexp_matches(coalesce(staged.item_label_printed, ''), '总投资|累计|计划总|项目总预算')
+            or regexp_matches(coalesce(staged.stage_printed, ''), '中期|实施期')
             or (
                 coalesce(project_periods.spans_years, false)
                 and primary_breakdowns.adds_up = false

@@ -232,3 +232,22 @@ def test_glued_form_in_traditional_characters_is_cut_at_the_same_labels():
     rows = [b.texts for b in read_text(line.encode()).blocks if b.kind == "row"]
     assert ["專項資金名稱", "鄉村道路養護"] in rows
     assert ["年度資金總額", "120", "118", "98.33%"] in rows
+
+
+def test_glued_scored_rows_with_numbered_names_and_one_character_answers():
+    """指标N numbering (also before a name that starts with a year), a one-character answer met as
+    printed (是是), a title that holds a label (…项目绩效目标自评表) and a name ending in 项目 before 项目实施单位."""
+    line = (
+        "某县稻种补贴项目绩效目标自评表(2022年度)项目名称稻种补贴项目实施单位某县农技中心"
+        "绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及改进措施"
+        "产出指标(50分)数量指标指标1发放稻种10500吨500吨10时效指标指标12022年10月底前完成发放1010月底完成10月底完成10"
+        "成本指标指标1采购价格不高于市场价10是是10"
+    )
+    blocks = read_text(line.encode()).blocks
+    assert blocks[0].kind == "paragraph" and blocks[0].text == "某县稻种补贴项目绩效目标自评表"
+    rows = [b.texts for b in blocks if b.kind == "row"]
+    assert ["项目名称", "稻种补贴项目"] in rows
+    assert ["实施单位", "某县农技中心"] in rows
+    assert ["数量指标", "指标1发放稻种", "10", "500吨", "500吨", "10", ""] in rows
+    assert ["时效指标", "指标12022年10月底前完成发放", "10", "10月底完成", "10月底完成", "10", ""] in rows
+    assert ["成本指标", "指标1采购价格不高于市场价", "10", "是", "是", "10", ""] in rows

@@ -78,3 +78,16 @@ def test_indicators_with_actuals_scores_and_placeholders():
     fields = {f.field_key: f.value_printed for f in form.fields}
     weights = sum(Decimal(i.weight_text) for i in form.indicators) + Decimal(fields["funding_weight"])
     assert weights == Decimal(fields["total_weight"])
+
+
+def test_numbered_indicator_names_lose_their_numbering():
+    """The template's 指标N numbering is not part of the name, also before a name that starts with a year."""
+    line = (
+        "某县稻种补贴项目绩效目标自评表(2022年度)项目名称稻种补贴项目实施单位某县农技中心"
+        "绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及改进措施"
+        "产出指标(50分)数量指标指标1发放稻种10500吨500吨10时效指标指标12022年10月底前完成发放1010月底完成10月底完成10"
+    )
+    parsed = parse_document(read_text(line.encode()))
+    names = [(i.level3, i.target_text) for f in parsed.forms for i in f.indicators]
+    assert names == [("发放稻种", "500吨"), ("2022年10月底前完成发放", "10月底完成")]
+    assert [f.subject_name for f in parsed.forms] == ["稻种补贴项目"]
