@@ -514,6 +514,17 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
         text = _PAGE_MARK.sub(lambda m: " " * len(m.group(0)), text, count=1)
     tokens = _labels(text, vocab)
     blocks: list[Block] = []
+    # under an indicator header, a funding label that runs on into words (项目资金到位率) is part of a name
+    in_table = _is_indicator_header(state) if state is not None else False
+    kept: list[_Token] = []
+    for n, tok in enumerate(tokens):
+        in_table = in_table or tok.context == "indicator_column"
+        after = tok.start + len(tok.text)
+        follows = n + 1 < len(tokens) and tokens[n + 1].start == after
+        if in_table and _runs_into_words(tok, text, after) and not follows:
+            continue
+        kept.append(tok)
+    tokens = kept
 
     def para(t: str) -> None:
         t = t.strip()
@@ -641,6 +652,17 @@ def _period_run(tokens: list[_Token], k: int, vocab: Vocabulary) -> list[tuple[_
             break
         run.append((tok, hit.field_key))
     return run if len(run) >= 2 else []
+
+
+def _runs_into_words(tok: _Token, text: str, after: int) -> bool:
+    """A funding field label printed bare (no unit, no colon) and followed by more words."""
+    return (
+        tok.context in ("project_header", "evaluation_header", "section")
+        and (tok.key or "").startswith("funding")
+        and not re.search(r"[(（:：]", tok.text)
+        and after < len(text)
+        and "\u4e00" <= text[after] <= "\u9fff"
+    )
 
 
 def _is_money_header(state: _State) -> bool:
