@@ -514,16 +514,32 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
         text = _PAGE_MARK.sub(lambda m: " " * len(m.group(0)), text, count=1)
     tokens = _labels(text, vocab)
     blocks: list[Block] = []
-    # under an indicator header, a funding label that runs on into words (项目资金到位率) is part of a name
+    # under an indicator header, a funding label that runs on into words (项目资金到位率) is part of a name, and
+    # so are labels right after a 二级 label that are not a header run (数量指标项目完成率…, 数量指标预算执行率≥95%)
     in_table = _is_indicator_header(state) if state is not None else False
     kept: list[_Token] = []
-    for n, tok in enumerate(tokens):
+    n = 0
+    while n < len(tokens):
+        tok = tokens[n]
         in_table = in_table or tok.context == "indicator_column"
-        after = tok.start + len(tok.text)
-        follows = n + 1 < len(tokens) and tokens[n + 1].start == after
-        if in_table and _runs_into_words(tok, text, after) and not follows:
+        run = 1
+        while n + run < len(tokens) and tokens[n + run].start == tokens[n + run - 1].start + len(tokens[n + run - 1].text):
+            run += 1
+        after = tokens[n + run - 1].start + len(tokens[n + run - 1].text)
+        words_after = after < len(text) and "\u4e00" <= text[after] <= "\u9fff"
+        opens_name = (
+            bool(kept)
+            and kept[-1].context in ("level1", "level2")
+            and kept[-1].start + len(kept[-1].text) == tok.start
+            and all(t.context not in ("level1", "level2") for t in tokens[n : n + run])
+            and run < 3
+            and (words_after or any(t.context in _HEADER_CONTEXTS for t in tokens[n : n + run]))
+        )
+        if in_table and (opens_name or (run == 1 and _runs_into_words(tok, text, after))):
+            n += run
             continue
         kept.append(tok)
+        n += 1
     tokens = kept
 
     def para(t: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from loaders.ingest import parse_file
 from loaders.textnorm import to_simplified
-from tests.layout.forms import FORMS, LAYOUTS
+from tests.layout.forms import FORMS, LAYOUTS, Form
 
 _TASK_STREAM = "a cell stream keeps no row ends, and the 年度主要任务 rows carry no label to cut them at"
 _MEASURES_GLUED = (
@@ -103,3 +103,25 @@ def test_a_column_an_indicator_has_no_place_for_is_kept(tmp_path, layout_name):
     }
     stages = {(a["stage_printed"], a["value_wan"].normalize()) for a in rows["amounts"] if a["item_key"] == "funding_total"}
     assert stages == {("中期资金总额", 900), ("年度资金总额", 300)}
+
+
+# indicator names that start with or hold a label of the forms (项目, 预算执行率, 实施单位, 年度资金总额 …)
+LABEL_WORD_NAMES = ["项目完成率", "预算执行率", "实施单位培训次数", "年度资金总额执行率", "项目资金到位率", "中央补助资金使用率"]
+
+
+@pytest.mark.parametrize("name", LABEL_WORD_NAMES)
+@pytest.mark.parametrize("layout_name", list(LAYOUTS))
+def test_an_indicator_named_with_label_words_is_read(tmp_path, layout_name, name):
+    form = FORMS["project self-evaluation (2020 national)"]
+    first = form.indicators[0][0]
+    renamed = Form(
+        form.title,
+        [[name if c == first else c for c in row] for row in form.rows],
+        [(name if n == first else n, t) for n, t in form.indicators],
+        form.amounts,
+        form.subject,
+    )
+    path = tmp_path / "form.txt"
+    path.write_text(LAYOUTS[layout_name](renamed), encoding="utf-8")
+    _, rows, _ = parse_file(path, tmp_path)
+    assert (name, renamed.indicators[0][1]) in {(r["level3"], r["target_text"]) for r in rows["indicators"]}
