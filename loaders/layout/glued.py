@@ -185,11 +185,13 @@ def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
             if tok.context in _HEADER_CONTEXTS:
                 continue
             column = _column_label(vocab, tok.text)
-            neighbours = [found[j] for j in (k - 1, k + 1) if 0 <= j < len(found)]
-            if column and any(
-                n.context in _HEADER_CONTEXTS and (n.start + len(n.text) == tok.start or tok.start + len(tok.text) == n.start)
-                for n in neighbours
-            ):
+            neighbours = [
+                n
+                for n in (found[j] for j in (k - 1, k + 1) if 0 <= j < len(found))
+                if n.context in _HEADER_CONTEXTS and (n.start + len(n.text) == tok.start or tok.start + len(tok.text) == n.start)
+            ]
+            # one short neighbour (…工程项目|项目单位) is a word of a name, not a header run
+            if column and (len(neighbours) == 2 or any(len(re.sub(r"\s+", "", n.text)) >= _SHORT_LABEL for n in neighbours)):
                 found[k] = _Token(tok.kind, tok.text, tok.start, *column)
     # a short label counts only inside a run of adjacent labels (a header row)
     keep = []

@@ -125,3 +125,18 @@ def test_an_indicator_named_with_label_words_is_read(tmp_path, layout_name, name
     path.write_text(LAYOUTS[layout_name](renamed), encoding="utf-8")
     _, rows, _ = parse_file(path, tmp_path)
     assert (name, renamed.indicators[0][1]) in {(r["level3"], r["target_text"]) for r in rows["indicators"]}
+
+
+@pytest.mark.parametrize("form_name", [name for name, form in FORMS.items() if form.subject])
+@pytest.mark.parametrize("layout_name", list(LAYOUTS))
+def test_a_subject_ending_in_xiangmu_keeps_it(tmp_path, layout_name, form_name):
+    """Names end in 项目 as often as not, right before labels that start with it (项目单位, 项目实施单位)."""
+    form = FORMS[form_name]
+    name = f"{form.subject}项目"
+    renamed = Form(
+        form.title, [[name if c == form.subject else c for c in row] for row in form.rows], form.indicators, form.amounts, name
+    )
+    path = tmp_path / "form.txt"
+    path.write_text(LAYOUTS[layout_name](renamed), encoding="utf-8")
+    _, rows, _ = parse_file(path, tmp_path)
+    assert name in {to_simplified(f["subject_name"] or "") for f in rows["forms"]}
