@@ -831,13 +831,24 @@ _INDICATOR_NUMBER = re.compile(r"\d{1,2}(?=\D|(?:19|20)\d{2}年)")
 _DATE_GOES_ON = {"年": re.compile(r"\d{1,2}月"), "月": re.compile(r"\d{1,2}[日号]")}
 
 
+_WORD_VALUE = re.compile(
+    r"(?:不低于|不少于|不小于|不超过|不高于|不多于|大于或等于|小于或等于|大于等于|小于等于|至少|控制在|达到"
+    r"|(?:较上年|比上年|同比)(?:提高|增长|增加|下降|减少|降低)?)(?P<lead>)(?=\d)"
+)
+
+
 def _value_starts(text: str, typed: bool = False) -> list[int]:
     """Where values start in glued indicator text: a comparator, or a number after words or a unit,
     never a number right after a comparator or inside a date; with a 指标性质 column (``typed``), also
     定性 / 定量."""
     out = [m.start() for m in re.finditer("定性|定量", text)] if typed else []
+    # a comparator in words opens its value (不低于45处, 较上年提高5个百分点): its number does not
+    words = [(m.start(), m.end()) for m in _WORD_VALUE.finditer(text)]
+    out += [a for a, _ in words]
     for m in _VALUE_START.finditer(text):
         b = m.start()
+        if any(a < b <= z for a, z in words):
+            continue
         before = text[b - 1] if b else ""
         if before and (before.isdigit() or before in _CONTINUES or _COMPARATOR.match(before)):
             continue

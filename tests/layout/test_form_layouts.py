@@ -140,3 +140,20 @@ def test_a_subject_ending_in_xiangmu_keeps_it(tmp_path, layout_name, form_name):
     path.write_text(LAYOUTS[layout_name](renamed), encoding="utf-8")
     _, rows, _ = parse_file(path, tmp_path)
     assert name in {to_simplified(f["subject_name"] or "") for f in rows["forms"]}
+
+
+# targets as printed: word comparators, thousands separators, shares with notes, dates, ranges
+TARGET_SHAPES = ["不低于45处", "达到45处", "较上年提高5个百分点", "100%以上", "≤3.3万元/处", "2024年12月31日前", "3-5年", "≥1200"]
+
+
+@pytest.mark.parametrize("target", TARGET_SHAPES)
+@pytest.mark.parametrize("layout_name", list(LAYOUTS))
+def test_a_target_of_any_printed_shape_is_read(tmp_path, layout_name, target):
+    form = FORMS["project target form (2020 national)"]
+    name, old = form.indicators[0]
+    rows = [[target if (c == old and k and row[k - 1] == name) else c for k, c in enumerate(row)] for row in form.rows]
+    changed = Form(form.title, rows, [(n, target if n == name else t) for n, t in form.indicators], form.amounts, form.subject)
+    path = tmp_path / "form.txt"
+    path.write_text(LAYOUTS[layout_name](changed), encoding="utf-8")
+    _, read, _ = parse_file(path, tmp_path)
+    assert (name, target) in {(r["level3"], r["target_text"]) for r in read["indicators"]}
