@@ -691,6 +691,9 @@ def _is_indicator_header(state: _State) -> bool:
     return any(t.key == "level3" for t in state.header)
 
 
+_MONEY_RUN = re.compile(r"(?:[\d.,]+(?:万元|亿元|千元|元))*[\d.,%—－]+|(?:[\d.,]+(?:万元|亿元|千元|元))+")
+
+
 def _money_rows(label: str, value: str, state: _State, key: str | None = None) -> list[list[str]]:
     """``194.9194.9100%其中:中央补助194.9194.9100%其他资金``: a row per label, its digits cut per column."""
     keys = _header_keys(state.header)
@@ -698,16 +701,20 @@ def _money_rows(label: str, value: str, state: _State, key: str | None = None) -
     pos = 0
     current = label
     is_total = key == "funding_total"
-    for m in re.finditer(r"[\d.,%—－]+", value):
+    for m in _MONEY_RUN.finditer(value):
         text = value[pos : m.start()].strip()
         if text:
             if current is not None:
                 rows.append([current])
             current = text
             is_total = False
-        cut = _cut_row(m.group(0), keys, None if is_total else state.total)
+        # amounts that print their unit (300万元320万元) are cells already; the digits after the last are cut
+        whole = re.findall(r"[\d.,]+(?:万元|亿元|千元|元)", m.group(0))
+        rest = m.group(0)[sum(map(len, whole)) :]
+        bounds = None if is_total or state.total is None else state.total[len(whole) :]
+        cut = whole + (_cut_row(rest, keys[len(whole) :], bounds) if rest else [])
         if is_total and len(cut) == len(keys):
-            state.total = [_number(c) if c and not c.endswith("%") else None for c in cut]
+            state.total = [_number(re.sub("[万亿千]?元$", "", c)) if c and not c.endswith("%") else None for c in cut]
         is_total = False
         rows.append([current or "", *cut])
         current = None
