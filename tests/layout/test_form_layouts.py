@@ -169,17 +169,7 @@ FUNDING_ROWS = {
 
 @pytest.mark.parametrize(
     ("variant", "layout_name"),
-    [
-        pytest.param(
-            v,
-            layout,
-            marks=[pytest.mark.xfail(strict=True, reason=FUNDING_ROW_GAPS[(v, layout)])]
-            if (v, layout) in FUNDING_ROW_GAPS
-            else [],
-        )
-        for v in FUNDING_ROWS
-        for layout in LAYOUTS
-    ],
+    [(v, layout) for v in FUNDING_ROWS for layout in LAYOUTS],
 )
 def test_a_funding_row_of_any_printed_shape_lands_its_amounts(tmp_path, variant, layout_name):
     form = FORMS["project self-evaluation (2020 national)"]
