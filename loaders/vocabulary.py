@@ -51,6 +51,7 @@ def normalise_label(printed: str) -> str:
     return _DECORATION.sub("", text.strip())
 
 
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年度?")
 _OCR_DASH = re.compile(r"^[—－\-_ー一]+(?=级)")
 
 
@@ -85,7 +86,9 @@ class Vocabulary:
     def is_label(self, printed: str | None) -> bool:
         """A label of any context (a field, a column, a level): how a reader tells a table row from prose."""
         norm = normalise_label(printed or "")
-        return bool(norm) and any(norm in labels for labels in self._by_context.values())
+        # a column label printed after its year (2021年预算数, 2020年决算数) is that label
+        bare = _LEADING_YEAR.sub("", norm)
+        return bool(norm) and any(norm in labels or (bare and bare in labels) for labels in self._by_context.values())
 
 
 def _read_csv(name: str, seeds: Path) -> list[dict[str, str]]:

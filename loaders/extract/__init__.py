@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 from types import ModuleType
 
+from loaders.amounts import amounts_in_sentence
 from loaders.errors import NotAPerformanceDocument
 from loaders.extract.common import unplaced
 from loaders.model import FormSpan, IssueRecord, ParsedDocument, ReadDocument
@@ -63,7 +64,31 @@ def parse_document(doc: ReadDocument, vocab: Vocabulary | None = None) -> Parsed
         for i, b in enumerate(doc.blocks)
         if i not in covered and b.kind == "row" and not all(c.is_empty for c in b.cells)
     ]
+    if not any(f.amounts for f in forms):
+        issues.extend(_money_not_read(doc))
     title = next((b.text.lstrip("#").strip() for b in doc.blocks if b.kind == "paragraph" and b.text.strip()), None)
     if forms and forms[0].title:
         title = forms[0].title
     return ParsedDocument(read=doc, title=title, forms=forms, issues=issues)
+
+
+def _money_not_read(doc: ReadDocument) -> list[IssueRecord]:
+    """A document that prints sums of money of which no form read one is only partly understood: one warning
+    with the first such line, so its status says so (a rate per person or a share is not a sum of money)."""
+    lines = [
+        line
+        for line in doc.lines
+        if any(not a.is_share and not a.per_unit and a.value is not None for a in amounts_in_sentence(line.text))
+    ]
+    if not lines:
+        return []
+    first = lines[0]
+    return [
+        IssueRecord(
+            "warning",
+            "amounts_not_read",
+            f"sums of money printed on {len(lines)} line(s), none read: {first.text.strip()[:60]}",
+            first.no,
+            first.text.strip()[:200],
+        )
+    ]

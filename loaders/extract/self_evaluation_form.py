@@ -13,7 +13,9 @@ Both print, in this order and each found by its labels (``evaluation_header`` vo
 
 from __future__ import annotations
 
+import itertools
 import re
+from decimal import Decimal
 
 from loaders.amounts import amounts_in_sentence, parse_money, to_wan
 from loaders.extract.common import (
@@ -235,15 +237,44 @@ def _anchored(values: list[Cell], funding: _Funding, width: int) -> list[Cell | 
         if len(before) <= rate and rate + 1 + len(after) <= width:
             placed: list[Cell | None] = [None] * width
             placed[rate] = values[pct]
-            # before the rate, a short row fills the money columns first: an empty 分值 is what it dropped
-            money = [k for k in range(rate) if keys[k] not in _SCORE_COLUMNS]
-            slots = money if len(before) <= len(money) else list(range(rate))
-            for k, cell in zip(slots[len(slots) - len(before) :], before, strict=True):
+            for k, cell in zip(_slots_before_rate(before, keys, rate, values[pct].text), before, strict=True):
                 placed[k] = cell
             for k, cell in enumerate(after, start=rate + 1):
                 placed[k] = cell
             return placed
     return [None] * (width - len(values)) + list(values)
+
+
+def _slots_before_rate(before: list[Cell], keys: list[str | None], rate: int, rate_text: str) -> list[int]:
+    """The columns the cells before 执行率 stand in when the row dropped some: the placing whose 全年执行数 over
+    全年预算数 gives the printed rate wins (an empty 年初预算数 leaves 320 | 310 | 10 as 全年 · 执行 · 分值);
+    without such evidence the money columns are filled first, an empty 分值 being what was dropped."""
+    money = [k for k in range(rate) if keys[k] not in _SCORE_COLUMNS]
+    default = money[len(money) - len(before) :] if len(before) <= len(money) else list(range(rate))[rate - len(before) :]
+    printed = _rate_value(rate_text)
+    if printed is None or len(before) > rate:
+        return default
+    for slots in itertools.combinations(range(rate), len(before)):
+        got = {keys[k]: parse_money(c.text) for k, c in zip(slots, before, strict=True)}
+        executed, budget = got.get("executed"), got.get("budget_full_year") or got.get("budget")
+        if any(keys[k] in _SCORE_COLUMNS and (parse_money(c.text) is None) for k, c in zip(slots, before, strict=True)):
+            continue
+        if executed is None or budget is None or not budget.value:
+            continue
+        if abs(executed.value / budget.value * 100 - printed) <= _half_last_digit(rate_text):
+            return list(slots)
+    return default
+
+
+def _half_last_digit(text: str) -> Decimal:
+    """How far a printed rate may be from the exact one: half its last printed digit (96.88% ± 0.005)."""
+    decimals = len(text.strip().rstrip("%％").partition(".")[2])
+    return Decimal(5) / Decimal(10) ** (decimals + 1)
+
+
+def _rate_value(text: str) -> Decimal | None:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[%％]\s*", text)
+    return Decimal(m.group(1)) if m else None
 
 
 def _group_header(

@@ -185,11 +185,13 @@ def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
             if tok.context in _HEADER_CONTEXTS:
                 continue
             column = _column_label(vocab, tok.text)
-            neighbours = [found[j] for j in (k - 1, k + 1) if 0 <= j < len(found)]
-            if column and any(
-                n.context in _HEADER_CONTEXTS and (n.start + len(n.text) == tok.start or tok.start + len(tok.text) == n.start)
-                for n in neighbours
-            ):
+            neighbours = [
+                n
+                for n in (found[j] for j in (k - 1, k + 1) if 0 <= j < len(found))
+                if n.context in _HEADER_CONTEXTS and (n.start + len(n.text) == tok.start or tok.start + len(tok.text) == n.start)
+            ]
+            # one short neighbour (…工程项目|项目单位) is a word of a name, not a header run
+            if column and (len(neighbours) == 2 or any(len(re.sub(r"\s+", "", n.text)) >= _SHORT_LABEL for n in neighbours)):
                 found[k] = _Token(tok.kind, tok.text, tok.start, *column)
     # a short label counts only inside a run of adjacent labels (a header row)
     keep = []
@@ -514,6 +516,33 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
         text = _PAGE_MARK.sub(lambda m: " " * len(m.group(0)), text, count=1)
     tokens = _labels(text, vocab)
     blocks: list[Block] = []
+    # under an indicator header, a funding label that runs on into words (项目资金到位率) is part of a name, and
+    # so are labels right after a 二级 label that are not a header run (数量指标项目完成率…, 数量指标预算执行率≥95%)
+    in_table = _is_indicator_header(state) if state is not None else False
+    kept: list[_Token] = []
+    n = 0
+    while n < len(tokens):
+        tok = tokens[n]
+        in_table = in_table or tok.context == "indicator_column"
+        run = 1
+        while n + run < len(tokens) and tokens[n + run].start == tokens[n + run - 1].start + len(tokens[n + run - 1].text):
+            run += 1
+        after = tokens[n + run - 1].start + len(tokens[n + run - 1].text)
+        words_after = after < len(text) and "\u4e00" <= text[after] <= "\u9fff"
+        opens_name = (
+            bool(kept)
+            and kept[-1].context in ("level1", "level2")
+            and kept[-1].start + len(kept[-1].text) == tok.start
+            and all(t.context not in ("level1", "level2") for t in tokens[n : n + run])
+            and run < 3
+            and (words_after or any(t.context in _HEADER_CONTEXTS for t in tokens[n : n + run]))
+        )
+        if in_table and (opens_name or (run == 1 and _runs_into_words(tok, text, after))):
+            n += run
+            continue
+        kept.append(tok)
+        n += 1
+    tokens = kept
 
     def para(t: str) -> None:
         t = t.strip()
@@ -643,12 +672,26 @@ def _period_run(tokens: list[_Token], k: int, vocab: Vocabulary) -> list[tuple[_
     return run if len(run) >= 2 else []
 
 
+def _runs_into_words(tok: _Token, text: str, after: int) -> bool:
+    """A funding field label printed bare (no unit, no colon) and followed by more words."""
+    return (
+        tok.context in ("project_header", "evaluation_header", "section")
+        and (tok.key or "").startswith("funding")
+        and not re.search(r"[(（:：]", tok.text)
+        and after < len(text)
+        and "\u4e00" <= text[after] <= "\u9fff"
+    )
+
+
 def _is_money_header(state: _State) -> bool:
     return any(t.context == "funding_column" for t in state.header)
 
 
 def _is_indicator_header(state: _State) -> bool:
     return any(t.key == "level3" for t in state.header)
+
+
+_MONEY_RUN = re.compile(r"(?:[\d.,]+(?:万元|亿元|千元|元))*[\d.,%—－]+|(?:[\d.,]+(?:万元|亿元|千元|元))+")
 
 
 def _money_rows(label: str, value: str, state: _State, key: str | None = None) -> list[list[str]]:
@@ -658,16 +701,20 @@ def _money_rows(label: str, value: str, state: _State, key: str | None = None) -
     pos = 0
     current = label
     is_total = key == "funding_total"
-    for m in re.finditer(r"[\d.,%—－]+", value):
+    for m in _MONEY_RUN.finditer(value):
         text = value[pos : m.start()].strip()
         if text:
             if current is not None:
                 rows.append([current])
             current = text
             is_total = False
-        cut = _cut_row(m.group(0), keys, None if is_total else state.total)
+        # amounts that print their unit (300万元320万元) are cells already; the digits after the last are cut
+        whole = re.findall(r"[\d.,]+(?:万元|亿元|千元|元)", m.group(0))
+        rest = m.group(0)[sum(map(len, whole)) :]
+        bounds = None if is_total or state.total is None else state.total[len(whole) :]
+        cut = whole + (_cut_row(rest, keys[len(whole) :], bounds) if rest else [])
         if is_total and len(cut) == len(keys):
-            state.total = [_number(c) if c and not c.endswith("%") else None for c in cut]
+            state.total = [_number(re.sub("[万亿千]?元$", "", c)) if c and not c.endswith("%") else None for c in cut]
         is_total = False
         rows.append([current or "", *cut])
         current = None
@@ -791,13 +838,24 @@ _INDICATOR_NUMBER = re.compile(r"\d{1,2}(?=\D|(?:19|20)\d{2}年)")
 _DATE_GOES_ON = {"年": re.compile(r"\d{1,2}月"), "月": re.compile(r"\d{1,2}[日号]")}
 
 
+_WORD_VALUE = re.compile(
+    r"(?:不低于|不少于|不小于|不超过|不高于|不多于|大于或等于|小于或等于|大于等于|小于等于|至少|控制在|达到"
+    r"|(?:较上年|比上年|同比)(?:提高|增长|增加|下降|减少|降低)?)(?=\d)"
+)
+
+
 def _value_starts(text: str, typed: bool = False) -> list[int]:
     """Where values start in glued indicator text: a comparator, or a number after words or a unit,
     never a number right after a comparator or inside a date; with a 指标性质 column (``typed``), also
     定性 / 定量."""
     out = [m.start() for m in re.finditer("定性|定量", text)] if typed else []
+    # a comparator in words opens its value (不低于45处, 较上年提高5个百分点): its number does not
+    words = [(m.start(), m.end()) for m in _WORD_VALUE.finditer(text)]
+    out += [a for a, _ in words]
     for m in _VALUE_START.finditer(text):
         b = m.start()
+        if any(a < b <= z for a, z in words):
+            continue
         before = text[b - 1] if b else ""
         if before and (before.isdigit() or before in _CONTINUES or _COMPARATOR.match(before)):
             continue

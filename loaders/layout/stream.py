@@ -23,7 +23,7 @@ _HEADER_CONTEXTS = ("funding_column", "indicator_column", "summary_column")
 _TOTALS = ("合计", "小计", "总计")
 _FIELD_CONTEXTS = ("project_header", "evaluation_header")
 _LEVELS = ("level1", "level2")
-_NUMBER = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?\s*[%％]?$|^[—\-/]+$")
+_NUMBER = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?\s*(?:[%％]|万元|亿元|千元|元)?$|^[—\-/]+$")
 
 
 def _key(vocab: Vocabulary, text: str, contexts: tuple[str, ...]) -> tuple[str, str] | None:

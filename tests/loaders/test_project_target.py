@@ -67,3 +67,21 @@ def test_every_value_is_in_its_source_line():
                     assert value.replace(" ", "") in span.replace("\t", "")
         for a in form.amounts:
             assert a.text_printed.replace(" ", "") in lines[a.line_no].replace(" ", "")
+
+
+def test_a_form_whose_printed_money_is_not_read_is_partial():
+    """Status that tells the truth: money printed where no form read any makes the document partial, with the line."""
+    from loaders.landing import document_status
+
+    text = (
+        "2024年项目支出绩效目标表\n项目名称\t乡村道路养护\n一级指标\t二级指标\t三级指标\t指标值\n"
+        "产出指标\t数量指标\t养护里程\t≥120公里\n说明\t本项目另安排配套资金50万元，由乡镇统筹。\n"
+    )
+    parsed = parse_document(read_text(text.encode()))
+    assert [len(f.amounts) for f in parsed.forms] == [0]
+    status, reason = document_status(parsed)
+    assert status == "partial" and "none read" in reason
+    assert [(i.code, i.line_no) for i in parsed.issues] == [("amounts_not_read", 5)]
+    # a rate per person is not a sum of money: nothing to report
+    rate = parse_document(read_text(text.replace("另安排配套资金50万元", "补助标准为每人500元").encode()))
+    assert [i.code for i in rate.issues] == []
