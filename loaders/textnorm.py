@@ -40,9 +40,17 @@ def _converter():
 
 
 def to_simplified(text: str) -> str:
-    if not text or text.isascii():
+    # most text is simplified already: a character-by-character check (cached) is far cheaper than OpenCC's
+    # phrase matching, which runs only on text that holds a traditional character
+    if not text or text.isascii() or all(_own(ch) for ch in set(text)):
         return text
     return _converter().convert(text)
+
+
+@lru_cache(maxsize=16384)
+def _own(ch: str) -> bool:
+    """Is ``ch`` its own simplified form?"""
+    return ch.isascii() or _converter().convert(ch) == ch
 
 
 @lru_cache(maxsize=8192)
