@@ -22,7 +22,7 @@ from loaders.vocabulary import Vocabulary
 FORM_KIND = "project_target"
 CONTEXT = "project_header"
 TEMPLATE_UNIT = "万元"
-# A value cell short enough to hold a glued "label value" pair (陈媛 联系电话 15367722249).
+# A value cell short enough to hold a glued "value label value" run (a person's name, 联系电话, a number).
 _MAX_GLUED_CELL = 40
 
 
@@ -51,7 +51,7 @@ def _section(vocab: Vocabulary, text: str, key_prefix: str | None = None):
 
 
 def _split_glued(cell: Cell, vocab: Vocabulary) -> list[tuple[str, int]]:
-    """A value cell that holds a label inside it ("陈媛 联系电话 15367722249") as separate pieces."""
+    """A value cell that holds a label inside it (name · 联系电话 · number) as separate pieces."""
     text = cell.text
     tokens = text.split()
     if len(tokens) < 2 or len(text) > _MAX_GLUED_CELL:
