@@ -11,7 +11,8 @@ from loaders.vocabulary import Vocabulary
 
 # Printed shapes every extractor meets: a cell that holds no value, a money unit in brackets after a
 # label (项目资金申请 (万元)), a 其中 that opens a list of parts, a year (2022 年).
-PLACEHOLDERS = frozenset({"", "无", "/", "-", "--", "—", "——", "－"})
+# cells that print nothing: a dash for "none", an ellipsis where a template's rows were cut
+PLACEHOLDERS = frozenset({"", "无", "/", "-", "--", "—", "——", "－", "…", "……", "...", "......"})
 UNIT_IN_LABEL = re.compile(r"[（(]\s*(?P<unit>百万元|亿元|万元|千元|元)\s*[)）]")
 PARTS_MARK = re.compile(r"^\s*其中\s*[:：]?\s*")
 YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年")

@@ -47,6 +47,9 @@ def _level(vocab: Vocabulary, context: str, text: str | None) -> str | None:
 _NUMBERING = re.compile(r"^\s*指标\s*\d{1,2}\s*(?:[:：.、]\s*|(?=[\u4e00-\u9fff])|(?=(?:19|20)\d{2}年))")
 
 
+_BARE_VALUE = re.compile(r"[<>≤≥=]*\s*\d+(?:\.\d+)?\s*%?")
+
+
 def indicator_from_row(level1: str | None, level2: str | None, block: Block, content: dict[str, str]) -> IndicatorRecord:
     """One indicator from a row's cells keyed by column (level3, target, unit …), under the current levels."""
     record = IndicatorRecord(
@@ -61,6 +64,10 @@ def indicator_from_row(level1: str | None, level2: str | None, block: Block, con
         value = content.get(key)
         if value is not None and value.strip():
             setattr(record, attr, value.strip())
+    if record.level3 and record.target_text is None and _BARE_VALUE.fullmatch(record.level3):
+        # a name is never a bare number: a row that left its name empty (数量指标 | 88 | 100 glued into one
+        # run) printed its value in the first cell after the levels
+        record.level3, record.target_text = None, record.level3
     if record.level3:
         # the template's numbering of indicators (指标1：…) is layout, not the indicator's name
         record.level3 = _NUMBERING.sub("", record.level3) or record.level3
@@ -146,6 +153,22 @@ def _leading_levels(
     return replace(block, cells=cells), level1, level2
 
 
+_REPEATED = re.compile(r"(.+?)\1+")
+
+
+def _uniform_target(cells: list[Cell | None]) -> str | None:
+    """A form that prints targets only per region (区域目标值 over 新罗区 | 永定区 …) sets one target for
+    all when every region's is the same; cells glued into one run (≥95%≥95%) are that value repeated."""
+    filled = [c.text.strip() for c in cells if c is not None and not c.is_empty]
+    if len({compact(t) for t in filled}) != 1:
+        return None
+    text = filled[0]  # as printed
+    repeated = _REPEATED.fullmatch(text)
+    if repeated and not repeated.group(1).isdigit():
+        return repeated.group(1)
+    return text if len(filled) > 1 else None
+
+
 def _region_subheader(block: Block) -> bool:
     """A row (or a line) of region names only: the sub-header of per-region target columns."""
     return bool(REGIONS_ONLY.fullmatch(block.joined(" ").strip()))
@@ -214,6 +237,11 @@ def read_indicator_table(
             i += 1
             continue
         record = indicator_from_row(level1, level2, block, content)
+        if record.target_text is None and "target" not in columns and "region_target" in columns:
+            first = cells[columns.index("region_target")]
+            # a row wider than its header (one cell per region under one 区域目标值) keeps every region's
+            at = next((n for n, c in enumerate(block.cells) if c is first), None)
+            record.target_text = _uniform_target(block.cells[at:] if at is not None else [first])
         result.indicators.append(record)
         result.fields.extend(columns_without_place(header, columns, content, record, block.line_start))
         i += 1

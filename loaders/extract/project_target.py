@@ -197,7 +197,9 @@ def extract(doc: ReadDocument, span: FormSpan, vocab: Vocabulary) -> ExtractedFo
                 # a table whose rows keep their columns is read by position, unless its rows dropped the
                 # cells a merge covers after all (OCR markdown): then the labels place them better
                 by_position = read_positional_indicator_table(blocks, i - 1, vocab, stop=stop)
-                if _well_formed(by_position.indicators, vocab) >= _well_formed(table.indicators, vocab):
+                fit = _well_formed(by_position.indicators, vocab)
+                # a table of values without names fits neither reading: keep the one that read rows
+                if fit >= _well_formed(table.indicators, vocab) and (by_position.indicators or not table.indicators):
                     table = by_position
             form.indicators.extend(table.indicators)
             form.fields.extend(table.fields)

@@ -57,7 +57,7 @@ _DASHES = frozenset("—－")
 _PART_MARK_BEFORE = re.compile(r"其中\s*[:：]?\s*$")
 _PARTS_TAIL = re.compile(r"其中\s*[:：]?\s*$")
 _PAGE_MARK = re.compile(r"^\s*\d{1,3}\s*、")  # a viewer's page number at the start of a page
-_VALUE = re.compile(r"\d+(?:\.\d+)?%|\d+(?:\.\d+)?(?![\d.]|[\u4e00-\u9fff])")
+_VALUE = re.compile(r"[≥≤><=＞＜]{0,2}(?:\d+(?:\.\d+)?%|\d+(?:\.\d+)?(?![\d.]|[\u4e00-\u9fff]))")
 # what a label carries after it: a column formula (A), (B/A), a weight (50分), a unit (万元), a colon
 _ANNOTATION = re.compile(
     r"^\s*[(（](?:[A-Za-z/]{1,5}|\d+(?:\.\d+)?分|(?:单位[:：])?(?:百万元|亿元|万元|千元|元)"
@@ -169,11 +169,11 @@ def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
         rest = labels.get(normalise_label(tok.text[2:])) if tok.text.startswith("项目") and len(tok.text) >= 5 else None
         if k and rest and found[k - 1].key == "project_name" and found[k - 1].start + len(found[k - 1].text) < tok.start:
             found[k] = _Token("label", tok.text[2:], tok.start + 2, *rest)
-    # a column label glued inside a word (严格执行率) outside a header run is part of that word
+    # a column label glued inside a word (严格执行率, 按期完成情况) outside a header run is part of that word
     found = [
         t
         for k, t in enumerate(found)
-        if t.context != "funding_column"
+        if t.context not in ("funding_column", "indicator_column")
         or (k > 0 and found[k - 1].start + len(found[k - 1].text) == t.start)
         or (k + 1 < len(found) and t.start + len(t.text) == found[k + 1].start)
         or t.start == 0
@@ -497,8 +497,6 @@ def _cut_sequence(amount: str, rest: str, state: _State) -> tuple[str, str]:
 
 # names of regions run together (上杭县武平县), or between spaces: the sub-header of per-region columns
 REGIONS_ONLY = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?(?:县|区|市|旗)\s*){2,}")
-
-
 # short words between spaces with no digit, at the end of a glued line that has none: a site's chrome
 _CHROME_TAIL = re.compile(r"(?:[ \u3000]+[^\s\d]{1,8}){1,5}[ \u3000]*$")
 
@@ -560,7 +558,7 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
         para(text)
         return blocks
     if not tokens and _is_indicator_header(state):
-        for cells in _indicator_rows("", text, state):
+        for cells in _explained(_indicator_rows("", text, state), state, vocab):
             row(cells)
         return blocks
     if not tokens and state.seq_next is not None:
@@ -603,6 +601,11 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
                 state.seq_next = 1 if any(t.key == "seq" for t in run) else None
             row([t.text for t in run])
             value = text[run[-1].start + len(run[-1].text) : end]
+            regions = REGIONS_ONLY.match(value.strip()) if any(t.key == "region_target" for t in run) else None
+            if regions:
+                # the regions' names under 区域目标值: a second header row, whose values a row keeps whole
+                para(regions.group(0))
+                value = value.strip()[regions.end() :]
             if state.seq_next is not None:
                 for cells in _table_rows_with_totals(value, state):
                     row(cells)
@@ -649,7 +652,7 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
             for cells in _money_rows(tok.text, value, state, tok.key):
                 row(cells)
         elif _is_indicator_header(state) and (tok.context == "level2" or (tok.context == "level1" and value.strip())):
-            for cells in _indicator_rows(tok.text, value, state):
+            for cells in _explained(_indicator_rows(tok.text, value, state), state, vocab):
                 row(cells)
         elif tok.context in _ROW_CONTEXTS or tok.key in ("funding_total",):
             state_values = _row_values(_PARTS_TAIL.sub("", value), state)
@@ -749,7 +752,8 @@ def _cut_row(run: str, keys: list[str | None], bounds: list[Decimal | None] | No
 
 
 _SCORED = ("weight", "score")
-_VALUE_KEYS = ("period_target", "target", "actual")  # columns of values: 中期指标值, 年度指标值, 实际完成值
+# columns of values: 中期指标值, 年度指标值, 实际完成值, a region's 区域目标值
+_VALUE_KEYS = ("period_target", "target", "actual", "region_target")
 
 
 def _indicator_rows(level2: str, value: str, state: _State) -> list[list[str]]:
@@ -768,18 +772,58 @@ def _indicator_rows(level2: str, value: str, state: _State) -> list[list[str]]:
         if text.strip():
             if name is not None:
                 rows.append(_indicator_cells(level2 if not rows else "", name, values, after))
+            elif pos > 0:
+                # values straight after the level label: a row that left its name empty
+                rows.append([level2, value[:pos].strip()])
             name, values = text.strip(), []
         if name is not None:
             values.append(m.group(0))
         pos = m.end()
+    if name is None and pos > 0 and value[pos:].strip():
+        rows.append([level2, value[:pos].strip()])
     if name is not None:
         rows.append(_indicator_cells(level2 if not rows else "", name, values, after))
     tail = value[pos:].strip()
     if len(rows) <= 1 and (one := _one_indicator(value, after)) is not None:
         return [[level2, *one]]  # a row printed on its own line: one indicator, its values glued
     if tail:
-        rows.append(["", tail])
+        rows.append(["" if rows else level2, tail])
     return rows or [[level2, value.strip()]]
+
+
+@lru_cache(maxsize=4)
+def _explanation_leads(vocab: Vocabulary) -> re.Pattern | None:
+    words = sorted(vocab.labels("explanation_lead"), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
+_MIN_EXPLANATION = 4  # an explanation is a phrase (反映…情况), not a word inside a name
+
+
+def _explained(rows: list[list[str]], state: _State, vocab: Vocabulary) -> list[list[str]]:
+    """Under a 指标解释 column, a name glued to its explanation is cut where the explanation's lead word
+    (反映, 考察 …) starts: the template words every explanation this way."""
+    keys = _header_keys(state.header)
+    leads = _explanation_leads(vocab)
+    if leads is None or "level3" not in keys or "explanation" not in keys:
+        return rows
+    at = keys.index("explanation") - keys.index("level3")  # the explanation's cell after the name's
+    if at <= 0:
+        return rows
+    out = []
+    for cells in rows:
+        name = cells[1] if len(cells) > 1 else ""
+        lead = next((m for m in leads.finditer(name) if m.start() >= 2 and len(name) - m.start() >= _MIN_EXPLANATION), None)
+        if lead is not None and len(cells) > 1 + at:
+            # the explanation takes its cell; when the values had moved into it, they move back right
+            rest = cells[1 + at :]
+            if not rest[0].strip():
+                rest = rest[1:]
+            elif not rest[-1].strip():
+                rest = rest[:-1]
+            cells = [cells[0], name[: lead.start()], *cells[2 : 1 + at], name[lead.start() :], *rest]
+        out.append(cells)
+    return out
 
 
 _VALUE_START = re.compile(r"[≥≤><=＞＜]|(?<=[^\d.])\d")
@@ -809,6 +853,8 @@ def _one_indicator(value: str, after: list[str | None]) -> list[str] | None:
             cells["deviation_note"] = m.group("note").strip()
         text = text[: m.start()]
     values = [k for k in after if k in ("target", "actual")]
+    if not values:
+        return None  # targets only under region or period columns: the values are cut one by one
     start = _VALUE_START.search(text)
     if start is None or start.start() == 0:
         twice = _said_twice(text) if len(values) == 2 else None

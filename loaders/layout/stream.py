@@ -23,6 +23,7 @@ _HEADER_CONTEXTS = ("funding_column", "indicator_column", "summary_column")
 _TOTALS = ("合计", "小计", "总计")
 _FIELD_CONTEXTS = ("project_header", "evaluation_header")
 _LEVELS = ("level1", "level2")
+_REGION = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:县|区|市|旗)")
 _NUMBER = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?\s*(?:[%％]|万元|亿元|千元|元)?$|^[—\-/]+$")
 
 
@@ -75,6 +76,15 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
             rows.append(cells[i:j])
             header = [(_key(vocab, c.text, _HEADER_CONTEXTS) or (None, None))[1] for c in cells[i:j]]
             i = j
+            if "region_target" in header:
+                # 区域目标值 over one column per region: the regions' names are the second header row
+                while j < n and _REGION.fullmatch(cells[j].text.strip()):
+                    j += 1
+                if j > i:
+                    at = header.index("region_target")
+                    header[at + 1 : at + 1] = [None] * (j - i - 1)
+                    rows.append(cells[i:j])
+                    i = j
             continue
         text = cells[i].text
         money_width = sum(1 for k in header if k and k not in ("level1", "level2", "level3"))
