@@ -100,6 +100,7 @@ class _Reader:
         self.unit: str | None = None  # a unit printed in a group label (年度部门整体支出预算（万元）)
         self.tasks: list[str | None] | None = None  # column keys of the 年度主要任务 table
         self.task_group: str | None = None
+        self.bare_group = False  # the group label was printed on a row of its own
 
     def row(self, block: Block) -> None:
         cells = list(block.cells)
@@ -114,7 +115,10 @@ class _Reader:
                 if key == "task_group":
                     self.task_group = _label(strip_unit(first.text))
                 cells = cells[1:]
-            elif self.group != "task_group" or key is not None:
+                # a group label on a row of its own (a cell stream keeps no merged cells) heads the rows
+                # that follow until the next group
+                self.bare_group = not any(not c.is_empty for c in cells)
+            elif (self.group != "task_group" or key is not None) and not self.bare_group:
                 self.group, self.unit = None, None
         rest = [c for c in cells if not c.is_empty]
         if not rest:

@@ -23,6 +23,7 @@ _HEADER_CONTEXTS = ("funding_column", "indicator_column", "summary_column")
 _TOTALS = ("合计", "小计", "总计")
 _FIELD_CONTEXTS = ("project_header", "evaluation_header")
 _LEVELS = ("level1", "level2")
+_AMOUNT_KEYS = ("funding_total", "task_amount")
 _REGION = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:县|区|市|旗)")
 _NUMBER = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?\s*(?:[%％]|万元|亿元|千元|元)?$|^[—\-/]+$")
 
@@ -40,6 +41,16 @@ def _is_funding_label(vocab: Vocabulary, text: str) -> bool:
     return hit is not None and (hit[1] == "funding_total" or hit[1].startswith("funding_part"))
 
 
+def _column_key(vocab: Vocabulary, text: str) -> str | None:
+    """The column a header cell names: a funding, indicator or item column, or one of a department form's
+    task table (任务名称 | 主要内容 | 预算金额)."""
+    hit = _key(vocab, text, _HEADER_CONTEXTS)
+    if hit is not None:
+        return hit[1]
+    task = vocab.lookup("department_declaration", text)
+    return task.field_key if task is not None and task.field_key.startswith("task_") else None
+
+
 def label_count(cells: list[str], vocab: Vocabulary) -> int:
     """Distinct labels among the cells: how a reader tells a stream of cells from prose."""
     keys = {_key(vocab, c, (*_HEADER_CONTEXTS, *_FIELD_CONTEXTS, *_LEVELS)) for c in cells}
@@ -54,7 +65,7 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
     n = len(cells)
 
     def is_column(k: int) -> bool:
-        return k < n and _key(vocab, cells[k].text, _HEADER_CONTEXTS) is not None
+        return k < n and _column_key(vocab, cells[k].text) is not None
 
     seq = [0]  # the last 序号 seen, in a table whose first column is 序号
 
@@ -74,7 +85,7 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
             while is_column(j):
                 j += 1
             rows.append(cells[i:j])
-            header = [(_key(vocab, c.text, _HEADER_CONTEXTS) or (None, None))[1] for c in cells[i:j]]
+            header = [_column_key(vocab, c.text) for c in cells[i:j]]
             i = j
             if "region_target" in header:
                 # 区域目标值 over one column per region: the regions' names are the second header row
@@ -111,8 +122,13 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
             continue
         if header[:1] == ["seq"] and text.strip().isdigit():
             seq[0] = int(text.strip())
+        money = [k for k in header if k and (k in _AMOUNT_KEYS or k.startswith("funding_part"))]
+        amount_last = header[:1] != ["seq"] and len(money) == 1 and header[-1] == money[0]
         j = i + 1
         while j < n and not is_row_start(j):
+            if amount_last and _NUMBER.match(cells[j].text.strip()):
+                j += 1  # a row ends with its one amount: the next item's name follows
+                break
             j += 1
         rows.append(cells[i:j])
         i = j

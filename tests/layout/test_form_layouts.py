@@ -15,7 +15,6 @@ from loaders.ingest import parse_file
 from loaders.textnorm import to_simplified
 from tests.layout.forms import FORMS, LAYOUTS, Form
 
-_TASK_STREAM = "a cell stream keeps no row ends, and the 年度主要任务 rows carry no label to cut them at"
 _MEASURES_GLUED = (
     "counts, rates and money glued in one run of digits (120050060) are not cut: the run is kept under the count "
     "column so that no false amount lands, and the money is missed"
@@ -37,9 +36,6 @@ KNOWN_GAPS = {
     },
     ("allocation table with counts and rates beside the money", "cells glued, a row per line"): _MEASURES_GLUED,
     ("allocation table with counts and rates beside the money", "whole form glued on one line"): _MEASURES_GLUED,
-    ("department target form (年度主要任务)", "one cell per line, blank lines between"): _TASK_STREAM,
-    ("department target form (年度主要任务)", "one cell per line"): _TASK_STREAM,
-    ("department target form (年度主要任务)", "OCR page on one line"): _TASK_STREAM,
     ("department target form (年度主要任务)", "cells glued, a row per line"): (
         "the department form's labels are not cut out of glued rows (only project and self-evaluation forms' are)"
     ),
