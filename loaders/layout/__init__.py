@@ -175,7 +175,7 @@ def lay_out(lines: list[Line]) -> list[Block]:
             page_cells = _page_of_cells(raw, vocab)
             if page_cells:
                 for cells in stream.rows_of([Cell([(line.no, p)]) for p in page_cells], vocab):
-                    _append_row(blocks, cells, line.page)
+                    _append_row(blocks, cells, line.page, vocab)
                 continue
             previous = blocks[-1] if blocks else None
             after_spaced = previous is not None and previous.kind == "row" and previous.line_end == line.no - 1
@@ -232,7 +232,11 @@ def _page_of_cells(raw: str, vocab) -> list[str] | None:
     return pieces if stream.label_count(pieces, vocab) >= _MIN_PAGE_LABELS else None
 
 
-def _append_row(blocks: list[Block], cells: list[Cell], page: int | None) -> None:
+def _append_row(blocks: list[Block], cells: list[Cell], page: int | None, vocab) -> None:
+    if len(cells) == 1 and stream.is_title(vocab, cells[0].text):
+        # a stream's lone cell naming a form (…基础数据表) is the title above its table
+        blocks.append(Block("paragraph", cells[0].line, cells[0].line_end, text=cells[0].text, page=page))
+        return
     for j, c in enumerate(cells):
         c.col = j
     blocks.append(Block("row", cells[0].line, max(c.line_end for c in cells), cells=cells, page=page, positional=False))
@@ -261,7 +265,7 @@ def _cells_between_blank_lines(blocks: list[Block], vocab) -> list[Block]:
             out.extend(run[:first])
             cells = [Cell([(b.line_start, b.text)]) for b in run[first:]]
             for row in stream.rows_of(cells, vocab):
-                _append_row(out, row, run[first].page)
+                _append_row(out, row, run[first].page, vocab)
         else:
             out.extend(run)
         i = j

@@ -17,13 +17,15 @@ from __future__ import annotations
 import re
 
 from loaders.model import Cell
-from loaders.vocabulary import Vocabulary
+from loaders.vocabulary import Vocabulary, normalise_label
 
 _HEADER_CONTEXTS = ("funding_column", "indicator_column", "summary_column")
 _TOTALS = ("合计", "小计", "总计")
 _FIELD_CONTEXTS = ("project_header", "evaluation_header")
 _LEVELS = ("level1", "level2")
 _AMOUNT_KEYS = ("funding_total", "task_amount")
+_BRACKETS = re.compile(r"[（(][^）)]*[)）]\s*$")
+_LEADING_YEAR = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?")
 _REGION = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:县|区|市|旗)")
 _NUMBER = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?\s*(?:[%％]|万元|亿元|千元|元)?$|^[—\-/]+$")
 
@@ -41,19 +43,34 @@ def _is_funding_label(vocab: Vocabulary, text: str) -> bool:
     return hit is not None and (hit[1] == "funding_total" or hit[1].startswith("funding_part"))
 
 
+def is_title(vocab: Vocabulary, text: str) -> bool:
+    """A cell that ends with a form's title words (…基础数据表): the title above a table, not a cell of it."""
+    norm = normalise_label(text)
+    return any(norm.endswith(label) and len(norm) > len(label) for label in vocab.labels("form_title"))
+
+
+def strip_brackets(text: str) -> str:
+    return _BRACKETS.sub("", text.strip())
+
+
 def _column_key(vocab: Vocabulary, text: str) -> str | None:
-    """The column a header cell names: a funding, indicator or item column, or one of a department form's
-    task table (任务名称 | 主要内容 | 预算金额)."""
-    hit = _key(vocab, text, _HEADER_CONTEXTS)
+    """The column a header cell names: a funding, indicator or item column (after its year: 2021年决算数),
+    one of a department form's task table (任务名称 | 主要内容 | 预算金额) or of a basic-data table's staffing
+    figures (编制数 | 实有人数 | 控制率)."""
+    bare = _LEADING_YEAR.sub("", text)
+    hit = _key(vocab, bare, _HEADER_CONTEXTS)
     if hit is not None:
         return hit[1]
-    task = vocab.lookup("department_declaration", text)
-    return task.field_key if task is not None and task.field_key.startswith("task_") else None
+    task = vocab.lookup("department_declaration", bare)
+    if task is not None and task.field_key.startswith("task_"):
+        return task.field_key
+    staffing = vocab.lookup("basic_data", bare)
+    return staffing.field_key if staffing is not None and staffing.field_key.startswith("staffing_") else None
 
 
 def label_count(cells: list[str], vocab: Vocabulary) -> int:
     """Distinct labels among the cells: how a reader tells a stream of cells from prose."""
-    keys = {_key(vocab, c, (*_HEADER_CONTEXTS, *_FIELD_CONTEXTS, *_LEVELS)) for c in cells}
+    keys = {_key(vocab, c, (*_HEADER_CONTEXTS, *_FIELD_CONTEXTS, *_LEVELS, "basic_data")) for c in cells}
     keys.discard(None)
     return len(keys)
 
@@ -63,6 +80,9 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
     header: list[str | None] = []
     i = 0
     n = len(cells)
+
+    def basic(text: str) -> bool:
+        return vocab.lookup("basic_data", _LEADING_YEAR.sub("", strip_brackets(text))) is not None
 
     def is_column(k: int) -> bool:
         return k < n and _column_key(vocab, cells[k].text) is not None
@@ -76,6 +96,7 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
         return (
             _key(vocab, text, (*_FIELD_CONTEXTS, *_LEVELS)) is not None
             or _is_funding_label(vocab, text)
+            or ("level3" not in header and basic(text))  # a basic-data table's group and item rows
             or (is_column(k) and is_column(k + 1) and is_column(k + 2))
         )
 
@@ -84,8 +105,13 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
             j = i
             while is_column(j):
                 j += 1
-            rows.append(cells[i:j])
             header = [_column_key(vocab, c.text) for c in cells[i:j]]
+            if rows and len(rows[-1]) == 1 and rows[-1][0].text.strip() and _column_key(vocab, rows[-1][0].text) is None and basic(rows[-1][0].text):
+                # the row-label cell of the header (经费控制情况（万元）) printed just before its columns
+                rows.append([*rows.pop(), *cells[i:j]])
+                header.insert(0, None)
+            else:
+                rows.append(cells[i:j])
             i = j
             if "region_target" in header:
                 # 区域目标值 over one column per region: the regions' names are the second header row
@@ -118,6 +144,17 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
             chunks = _indicator_rows(cells[i:j], columns) or [[]]
             rows.append(levels + chunks[0])
             rows.extend(chunks[1:])
+            i = j
+            continue
+        values = len(header) if header and "level3" not in header and header[:1] != ["seq"] else 0
+        if values and _key(vocab, text, (*_FIELD_CONTEXTS, *_LEVELS)) is None and (_NUMBER.match(text.strip()) or (i + 1 < n and _NUMBER.match(cells[i + 1].text.strip()))):
+            # under a header of value columns (决算数 | 预算数 | 决算数), a row is its label and one number
+            # per column, or the numbers alone under a header with no label column
+            first = i if _NUMBER.match(text.strip()) else i + 1
+            j = first
+            while j < n and j - first < values and _NUMBER.match(cells[j].text.strip()):
+                j += 1
+            rows.append(cells[i:j])
             i = j
             continue
         if header[:1] == ["seq"] and text.strip().isdigit():

@@ -20,18 +20,15 @@ _MEASURES_GLUED = (
     "column so that no false amount lands, and the money is missed"
 )
 _BASIC_DATA_UNCUT = (
-    "the 基础数据表's item rows (1、公务用车… 12 10 9) carry no label the stream or glued cutter knows: "
-    "its cells are not cut into rows"
+    "glued, the 基础数据表's item rows (1、公务用车…12109) run their figures together with no header run of "
+    "known money columns to cut them by"
 )
 KNOWN_GAPS = {
     **{
         ("department basic data table (基础数据表)", layout): _BASIC_DATA_UNCUT
         for layout in (
-            "one cell per line, blank lines between",
-            "one cell per line",
             "cells glued, a row per line",
             "whole form glued on one line",
-            "OCR page on one line",
         )
     },
     ("allocation table with counts and rates beside the money", "cells glued, a row per line"): _MEASURES_GLUED,
