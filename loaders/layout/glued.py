@@ -111,7 +111,8 @@ def _label_pattern(vocab: Vocabulary) -> tuple[re.Pattern, dict[str, tuple[str, 
                 if m is not None:
                     labels[label] = (ctx, m.field_key)
     for word in _TOTAL_WORDS:
-        labels.setdefault(word, ("summary_column", "total_row"))
+        if labels.get(word, ("summary_column",))[0] == "summary_column":
+            labels[word] = ("summary_column", "total_row")  # a row of totals, wherever the seed lists the word
     # each character may be followed by spaces (a wrapped cell), the longest label wins
     alternatives = sorted(labels, key=len, reverse=True)
     pattern = "|".join(r"\s*".join(re.escape(ch) for ch in label) for label in alternatives)

@@ -167,9 +167,21 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
                 j += 1  # a row ends with its one amount: the next item's name follows
                 break
             j += 1
+        if header[:1] == ["seq"] and len(money) == 1 and not any(k in ("count", "standard") for k in header):
+            j = _end_of_item(cells, i, j, len(header) - 1 - header.index(money[0]))
         rows.append(cells[i:j])
         i = j
     return [r for r in rows if r]
+
+
+def _end_of_item(cells: list[Cell], i: int, j: int, after_money: int) -> int:
+    """Under a 序号 table with one money column, cells up to the next 序号 may hold several items: a row
+    of a group that prints no 序号 of its own (a second project of the same county). More cells after an
+    amount than the columns after the money column start the next item."""
+    for p in range(i + 1, j):
+        if _NUMBER.match(cells[p].text.strip()) and j - p - 1 > after_money:
+            return p + 1
+    return j
 
 
 # Trailing columns a web table leaves out of its cell stream when they are empty (偏差原因 of an

@@ -31,6 +31,13 @@ KNOWN_GAPS = {
             "whole form glued on one line",
         )
     },
+    **{
+        ("allocation table by project with contents and 小计 per region", layout): (
+            "glued, a content cell's quantity (硬化村道3公里) and the amount after it (45人饮改造…) are both a number "
+            "followed by words: which one closes the row is not settled by shape"
+        )
+        for layout in ("cells glued, a row per line", "whole form glued on one line")
+    },
     ("allocation table with counts and rates beside the money", "cells glued, a row per line"): _MEASURES_GLUED,
     ("allocation table with counts and rates beside the money", "whole form glued on one line"): _MEASURES_GLUED,
     ("department target form (年度主要任务)", "cells glued, a row per line"): (
