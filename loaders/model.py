@@ -29,10 +29,19 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
 
+    # the joined text, kept with the fragment list it was joined from and its length: readers append
+    # fragments to a cell (a row broken over lines) or give it a new list, and either makes it stale
+    _joined: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
     @property
     def text(self) -> str:
+        fragments, joined = self.fragments, self._joined
+        if joined is not None and joined[0] is fragments and joined[1] == len(fragments):
+            return joined[2]
         # Cell-internal line breaks are joined with no separator, as the gold convention does.
-        return "".join(t for _, t in self.fragments).strip()
+        text = "".join(t for _, t in fragments).strip()
+        self._joined = (fragments, len(fragments), text)
+        return text
 
     @property
     def line(self) -> int:

@@ -52,6 +52,7 @@ def normalise_label(printed: str) -> str:
 
 
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年度?")
+_LOOKUP_MEMO = 200_000
 _OCR_DASH = re.compile(r"^[—－\-_ー一]+(?=级)")
 
 
@@ -65,6 +66,8 @@ class Match:
 class Vocabulary:
     def __init__(self, rows: list[dict[str, str]]):
         self._by_context: dict[str, dict[str, tuple[str, str]]] = {}
+        # the same cells are looked up again by every recogniser and table test: a bounded memo
+        self._looked_up: dict[tuple[str, str], Match | None] = {}
         for row in rows:
             ctx = self._by_context.setdefault(row["context"], {})
             ctx[normalise_label(row["label"])] = (row["field_key"], row["standard_label"])
@@ -72,6 +75,16 @@ class Vocabulary:
     def lookup(self, context: str, printed: str | None) -> Match | None:
         if not printed:
             return None
+        key = (context, printed)
+        if key in self._looked_up:
+            return self._looked_up[key]
+        if len(self._looked_up) > _LOOKUP_MEMO:
+            self._looked_up.clear()
+        found = self._lookup(context, printed)
+        self._looked_up[key] = found
+        return found
+
+    def _lookup(self, context: str, printed: str) -> Match | None:
         norm = normalise_label(printed)
         labels = self._by_context.get(context, {})
         hit = labels.get(norm)

@@ -145,7 +145,9 @@ def merge_rows_to_width(blocks: list[Block], width: int) -> list[tuple[int, int,
 # ---------------------------------------------------------------- forms known by their printed title
 # (自评报告, 基础数据表, 自评表): the title's last words name the kind, through the ``form_title`` vocabulary.
 
-_COLON_PAIR = re.compile(r"(?P<label>[^\s：:]+?)\s*[：:]\s*(?P<value>[^\s：:]*)")
+# a label starts a run of text (after a space or a colon): trying every position inside a long
+# paragraph's runs made this quadratic in the paragraph's length
+_COLON_PAIR = re.compile(r"(?<![^\s：:])(?P<label>[^\s：:]+)\s*[：:]\s*(?P<value>[^\s：:]*)")
 
 
 def form_title_kind(text: str | None, vocab: Vocabulary) -> str | None:

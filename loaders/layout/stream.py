@@ -106,7 +106,13 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
             while is_column(j):
                 j += 1
             header = [_column_key(vocab, c.text) for c in cells[i:j]]
-            if rows and len(rows[-1]) == 1 and rows[-1][0].text.strip() and _column_key(vocab, rows[-1][0].text) is None and basic(rows[-1][0].text):
+            if (
+                rows
+                and len(rows[-1]) == 1
+                and rows[-1][0].text.strip()
+                and _column_key(vocab, rows[-1][0].text) is None
+                and basic(rows[-1][0].text)
+            ):
                 # the row-label cell of the header (经费控制情况（万元）) printed just before its columns
                 rows.append([*rows.pop(), *cells[i:j]])
                 header.insert(0, None)
@@ -147,7 +153,11 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
             i = j
             continue
         values = len(header) if header and "level3" not in header and header[:1] != ["seq"] else 0
-        if values and _key(vocab, text, (*_FIELD_CONTEXTS, *_LEVELS)) is None and (_NUMBER.match(text.strip()) or (i + 1 < n and _NUMBER.match(cells[i + 1].text.strip()))):
+        if (
+            values
+            and _key(vocab, text, (*_FIELD_CONTEXTS, *_LEVELS)) is None
+            and (_NUMBER.match(text.strip()) or (i + 1 < n and _NUMBER.match(cells[i + 1].text.strip())))
+        ):
             # under a header of value columns (决算数 | 预算数 | 决算数), a row is its label and one number
             # per column, or the numbers alone under a header with no label column
             first = i if _NUMBER.match(text.strip()) else i + 1
