@@ -330,23 +330,30 @@ def read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[Fund
         k = j
         while k < len(blocks) and blocks[k].kind == "row" and not _ends_table(blocks[k], vocab, context):
             k += 1
-            if _is_grand_total(blocks[k - 1]):
-                break  # 合计 closes the table: what follows is the next form of the notice
+            if _is_grand_total(blocks[k - 1]) and k - 1 > j:
+                break  # 合计 closes the table (what follows is the next form of the notice), unless printed first
         table.end_index = k
         for start, end, cells in merge_rows_to_width(blocks[j:k], table.width):
             placed: list[Cell | None] = list(cells)
             if len(cells) != table.width:
                 text = " | ".join(c.text for c in cells if not c.is_empty)
+                placed = _place_short(cells, table.columns) if len(cells) < table.width else placed
+                # a short row whose every cell found its column (a stream drops empty 备注 cells) is read
+                numbers = sum(1 for c in cells if _AMOUNT.match(c.text.strip()))
+                whole = (
+                    len(cells) < table.width
+                    and numbers == sum(1 for c in table.columns if _holds_numbers(c))
+                    and all(any(c is p for p in placed) for c in cells if not c.is_empty)
+                )
                 table.issues.append(
                     IssueRecord(
-                        "warning",
+                        "info" if whole else "warning",
                         "row_width",
                         f"row has {len(cells)} cells, header has {table.width}: {text[:60]}",
                         cells[0].line if cells else None,
                         text,
                     )
                 )
-                placed = _place_short(cells, table.columns) if len(cells) < table.width else placed
             table.rows.append(TableRow(j + start, j + end, placed))
         tables.append(table)
         i = k

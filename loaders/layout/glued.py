@@ -88,6 +88,11 @@ class _State:
     header: list[_Token] = field(default_factory=list)
     seq_next: int | None = None
     total: list[Decimal | None] | None = None  # the funding total's values, which bound its parts'
+    items: bool = False  # an item table (序号, or money columns an amount closes a row under)
+
+    @property
+    def in_items(self) -> bool:
+        return self.seq_next is not None or self.items
 
 
 class _NoKey:
@@ -246,6 +251,8 @@ def is_glued(raw: str, vocab: Vocabulary, continuing: _State | None = None, rows
             return True
         if continuing.seq_next is not None and re.match(r"\s*\d", raw):
             return True  # the next item row of a glued 序号 table (1某县林业局森林抚育120)
+        if continuing.items and row_like and _ITEM_LINE.fullmatch(raw.strip()):
+            return True  # the next row of a glued item table without 序号 (甲县800600200)
         if _is_indicator_header(continuing) and REGIONS_ONLY.fullmatch(raw.strip()):
             return True  # the region names under 区域目标值: a second header line
         # an indicator row under a glued header: a name and its values, no label of its own
@@ -430,7 +437,10 @@ def _table_rows(text: str, state: _State) -> list[list[str]]:
         rows.append(_item_row(before, run, state, keys))
         pos = end
     if pos < len(text) and text[pos:].strip():
-        rows.append([""] * (width - 1) + [text[pos:].strip()])
+        if rows and not rows[-1][-1] and not _is_money(keys[-1]):
+            rows[-1][-1] = text[pos:].strip()  # words after the last amount: that row's last column (备注)
+        else:
+            rows.append([""] * (width - 1) + [text[pos:].strip()])
     return rows
 
 
@@ -448,6 +458,14 @@ def _money_cells(before: str, run: str, rest: str, state: _State, columns: list[
         if cut is not None:
             return cut, len(candidate)
     return None
+
+
+# one row of an item table: its name, its amounts run together, a short note (乙区550400150含结算)
+_ITEM_LINE = re.compile(r"\D{1,30}?[\d.,]+\D{0,10}")
+
+
+def _is_money(key: str | None) -> bool:
+    return bool(key) and (key == "funding_total" or key.startswith("funding_part"))
 
 
 def _starts_row(rest: str, state: _State) -> bool:
@@ -562,7 +580,7 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
         for cells in _explained(_indicator_rows("", text, state), state, vocab):
             row(cells)
         return blocks
-    if not tokens and state.seq_next is not None:
+    if not tokens and state.in_items:
         for cells in _table_rows_with_totals(text, state):
             row(cells)
         return blocks
@@ -588,7 +606,7 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
         if periods:
             # a funding block's columns by period (中期资金总额 | 年度资金总额): its rows' digits are cut per column
             state.header = [_Token("label", t.text, t.start, "funding_column", key) for t, key in periods]
-            state.seq_next, state.total = None, None
+            state.seq_next, state.total, state.items = None, None, False
             row([t.text for t, _ in periods])
             k += len(periods)
             continue
@@ -600,6 +618,9 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
             else:
                 state.header = run
                 state.seq_next = 1 if any(t.key == "seq" for t in run) else None
+                state.items = any(t.context == "summary_column" and _is_money(t.key) for t in run) and not any(
+                    t.key == "level3" for t in run
+                )
             row([t.text for t in run])
             value = text[run[-1].start + len(run[-1].text) : end]
             regions = REGIONS_ONLY.match(value.strip()) if any(t.key == "region_target" for t in run) else None
@@ -607,7 +628,7 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
                 # the regions' names under 区域目标值: a second header row, whose values a row keeps whole
                 para(regions.group(0))
                 value = value.strip()[regions.end() :]
-            if state.seq_next is not None:
+            if state.in_items:
                 for cells in _table_rows_with_totals(value, state):
                     row(cells)
             else:
@@ -615,7 +636,7 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
             k += len(run)
             continue
         value = text[tok.start + len(tok.text) : end]
-        if tok.key == "total_row" and state.seq_next is not None:
+        if tok.key == "total_row" and state.in_items:
             m = _NUMBER_RUN.match(value.strip())
             if m:
                 amount, rest = _cut_sequence(m.group(0), value.strip()[m.end() :], state)
@@ -634,7 +655,7 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
                 row(cells)
                 if _TITLE.search(rest):  # the table ends; the next form's title follows
                     _lead(rest, para)
-                    state.header, state.seq_next = [], None
+                    state.header, state.seq_next, state.items = [], None, False
                 else:
                     for cells in _table_rows_with_totals(rest, state):
                         row(cells)
@@ -646,7 +667,7 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
             start = max((m.end() for m in _TITLE_START.finditer(value[: title.start()])), default=0)
             row([tok.text, *_row_values(value[:start], state)])
             _lead(value[start:], para)
-            state.header, state.seq_next = [], None
+            state.header, state.seq_next, state.items = [], None, False
             k += 1
             continue
         if _is_money_header(state) and (tok.key == "funding_total" or tok.context == "section"):

@@ -103,7 +103,10 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
     while i < n:
         if is_column(i) and is_column(i + 1) and is_column(i + 2):
             j = i
-            while is_column(j):
+            seen: set[str] = set()
+            # a header names each column once: a label met again (合计 of the first row) opens a row
+            while is_column(j) and cells[j].text.strip() not in seen:
+                seen.add(cells[j].text.strip())
                 j += 1
             header = [_column_key(vocab, c.text) for c in cells[i:j]]
             if (
@@ -155,7 +158,7 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
         values = len(header) if header and "level3" not in header and header[:1] != ["seq"] else 0
         if (
             values
-            and _key(vocab, text, (*_FIELD_CONTEXTS, *_LEVELS)) is None
+            and (_key(vocab, text, (*_FIELD_CONTEXTS, *_LEVELS)) or (None, "total_row"))[1] == "total_row"
             and (_NUMBER.match(text.strip()) or (i + 1 < n and _NUMBER.match(cells[i + 1].text.strip())))
         ):
             # under a header of value columns (决算数 | 预算数 | 决算数), a row is its label and one number
