@@ -50,7 +50,7 @@ _HEADER_CONTEXTS = ("funding_column", "indicator_column", "summary_column")
 _ROW_CONTEXTS = ("project_header", "evaluation_header", "level1", "level2", "funding_group")
 # a part of a funding group (一般公共预算, 基本支出) is a label only with its amount after a colon: the same
 # words run through titles and prose (项目支出绩效自评表)
-_GROUP_PART_VALUE = re.compile(r"\s*[:：]\s*\d")
+_GROUP_PART_VALUE = re.compile(r"\s*[:：]?\s*\d")
 _SHORT_LABEL = 3  # labels shorter than this cut only inside a header run …
 _SHORT_CONTEXTS = ("project_header",)  # … except the header fields of a project form (区域)
 _DASHES = frozenset("—－")
@@ -554,7 +554,14 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
             and run < 3
             and (words_after or any(t.context in _HEADER_CONTEXTS for t in tokens[n : n + run]))
         )
-        if in_table and (opens_name or (run == 1 and _runs_into_words(tok, text, after))):
+        # two 二级 labels never follow each other: the second (服务对象满意度 after 服务对象满意度指标) names the indicator
+        second_level2 = (
+            bool(kept)
+            and kept[-1].context == "level2"
+            and tok.context == "level2"
+            and kept[-1].start + len(kept[-1].text) == tok.start
+        )
+        if in_table and (opens_name or second_level2 or (run == 1 and _runs_into_words(tok, text, after))):
             n += run
             continue
         kept.append(tok)
@@ -670,7 +677,7 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
             state.header, state.seq_next, state.items = [], None, False
             k += 1
             continue
-        if _is_money_header(state) and (tok.key == "funding_total" or tok.context == "section"):
+        if _is_money_header(state) and (tok.key == "funding_total" or tok.context in ("section", "funding_group_part")):
             for cells in _money_rows(tok.text, value, state, tok.key):
                 row(cells)
         elif _is_indicator_header(state) and (tok.context == "level2" or (tok.context == "level1" and value.strip())):
