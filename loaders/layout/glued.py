@@ -185,6 +185,25 @@ def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
         or t.start == 0
         or not "\u4e00" <= text[t.start - 1] <= "\u9fff"
     ]
+    # three or more adjacent labels that can all name columns are a header row, whatever else they name
+    # (中央资金 is a funding row's label in a self-evaluation and a column of an allocation table)
+    readings = [_column_label(vocab, t.text) for t in found]
+    k = 0
+    while k < len(found):
+        j = k
+        while (
+            j + 1 < len(found)
+            and readings[j]
+            and readings[j + 1]
+            and found[j].start + len(found[j].text) == found[j + 1].start
+            and found[j + 1].text not in {t.text for t in found[k : j + 1]}  # a header names a column once
+        ):
+            j += 1
+        if readings[k] and j - k >= 2:
+            for m in range(k, j + 1):
+                if found[m].context not in _HEADER_CONTEXTS:
+                    found[m] = _Token(found[m].kind, found[m].text, found[m].start, *readings[m])
+        k = j + 1
     # a field label that is also a column label (项目名称, 单位) glued between column labels is a column
     for _ in range(2):
         for k, tok in enumerate(found):
@@ -204,7 +223,11 @@ def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
     for k, tok in enumerate(found):
         # column labels of item tables (下达资金, 单位) are ordinary words in prose: only a header run counts
         long_enough = len(re.sub(r"\s+", "", tok.text)) >= _SHORT_LABEL and tok.context != "summary_column"
-        if long_enough or tok.context in _SHORT_CONTEXTS:
+        # a source of money printed as a funding row (其中：中央财政资金150150148) is a row label
+        money_row = (tok.key or "").startswith("funding_part") and text[
+            tok.start + len(tok.text) : tok.start + len(tok.text) + 1
+        ].isdigit()
+        if long_enough or money_row or tok.context in _SHORT_CONTEXTS:
             keep.append(tok)
             continue
         run = 1
@@ -606,6 +629,7 @@ def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state
             and k + len(run) < len(tokens)
             and tokens[k + len(run)].context in _HEADER_CONTEXTS
             and run[-1].start + len(run[-1].text) == tokens[k + len(run)].start
+            and tokens[k + len(run)].text not in {t.text for t in run}  # 合计 met again opens the first row
         ):
             run.append(tokens[k + len(run)])
         end = tokens[k + len(run)].start if k + len(run) < len(tokens) else len(text)
@@ -1057,12 +1081,35 @@ def _parses(rest: str, after: list[str | None], k: int, pos: int):
             for cells, stop in _parses(rest, after, k + 2, end):
                 yield {**cells, "target": word, "actual": word}, stop
             return
+        numeric_next = [c for c in after[k + 1 :] if c in (*_VALUE_KEYS, *_SCORED)]
+        run = re.match(r"\d+(?:\.\d+)?", piece)
+        # only a run that no later value starts after (the row's last numbers, then at most a note)
+        if numeric_next and run and run.end() > 1 and not nxt and not re.search(r"\d", piece[run.end() :]):
+            # digits of this value and the next columns' run together (60 · 62 · 20 · 20 as 60622020,
+            # when the unit has a column of its own): each cut is a candidate, the likeliest wins
+            for length in range(1, run.end() + 1):
+                head = piece[:length]
+                if _number(head) is None:
+                    continue
+                for cells, stop in _parses(rest, after, k + 1, pos + length):
+                    yield {**cells, key: head}, stop
+            return
         unit = _NUMBER_AND_UNIT.match(piece) if "unit" in after[k + 1 : k + 2] else None
         own = {key: unit.group("number"), "unit": unit.group("unit")} if unit else {key: piece}
         for cells, stop in _parses(rest, after, k + 1, end):
             yield {**cells, **own}, stop
         return
+    if key == "unit" and after[k + 1 : k + 2] and after[k + 1] in _VALUE_KEYS:
+        # a unit column before the value (指标方向 | 计量单位 | 年度指标值): the words before the digits
+        m = _UNIT_BEFORE.match(rest, pos)
+        if m and m.end() > pos:
+            for cells, stop in _parses(rest, after, k + 1, m.end()):
+                yield {**cells, "unit": m.group(0)}, stop
+            return
     yield from _parses(rest, after, k + 1, pos)
+
+
+_UNIT_BEFORE = re.compile(r"[^\d≥≤><=＞＜.]{1,4}(?=\d)")
 
 
 _PERCENT_VALUE = re.compile(r"[≥≤><=＞＜]*\d+(?:\.\d+)?[%％](?!以上|以下|以内|左右|及以上|及以下)")
