@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from types import ModuleType
 
 from loaders.amounts import amounts_in_sentence
@@ -66,10 +67,40 @@ def parse_document(doc: ReadDocument, vocab: Vocabulary | None = None) -> Parsed
     ]
     if not any(f.amounts for f in forms):
         issues.extend(_money_not_read(doc))
+    issues.extend(_figures_not_read(doc, covered))
     title = next((b.text.lstrip("#").strip() for b in doc.blocks if b.kind == "paragraph" and b.text.strip()), None)
     if forms and forms[0].title:
         title = forms[0].title
     return ParsedDocument(read=doc, title=title, forms=forms, issues=issues)
+
+
+_FIGURE = re.compile(r"^[-+]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?$|^[-+]?\d+\.\d+$|^[-+]?\d{2,}$")
+_MIN_FIGURE_ROWS = 2
+_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:万元|元|亿元|千元)")
+# a figure, not a year (2024年) nor a list number (1、)
+_BARE_FIGURE = re.compile(r"(?<![\d.])\d+(?:[,，]\d{3})*(?:\.\d+)?(?![\d.]|\s*[年、])")
+
+
+def _figures_not_read(doc: ReadDocument, covered: set[int]) -> list[IssueRecord]:
+    """Table rows of figures outside every form (an allocation table whose header no vocabulary names): the
+    document is only partly read, and its status says so with the first such row."""
+    rows = [
+        b
+        for i, b in enumerate(doc.blocks)
+        if i not in covered and b.kind == "row" and sum(1 for c in b.cells if _FIGURE.match(c.text.strip())) >= 1
+    ]
+    if len(rows) < _MIN_FIGURE_ROWS:
+        return []
+    text = " | ".join(t for t in rows[0].texts if t)
+    return [
+        IssueRecord(
+            "warning",
+            "figures_not_read",
+            f"{len(rows)} table row(s) of figures outside every form: {text[:60]}",
+            rows[0].line_start,
+            text[:200],
+        )
+    ]
 
 
 def _money_not_read(doc: ReadDocument) -> list[IssueRecord]:
@@ -80,6 +111,10 @@ def _money_not_read(doc: ReadDocument) -> list[IssueRecord]:
         for line in doc.lines
         if any(not a.is_share and not a.per_unit and a.value is not None for a in amounts_in_sentence(line.text))
     ]
+    # a table in 万元 or 元 prints its sums bare: the lines of figures after its unit line
+    unit_at = next((k for k, line in enumerate(doc.lines) if _UNIT_LINE.search(line.text)), None)
+    if not lines and unit_at is not None:
+        lines = [line for line in doc.lines[unit_at + 1 :] if len(_BARE_FIGURE.findall(line.text)) >= 2]
     if not lines:
         return []
     first = lines[0]
