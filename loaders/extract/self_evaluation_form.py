@@ -28,6 +28,7 @@ from loaders.extract.common import (
     unit_in_label,
     unplaced,
 )
+from loaders.extract.funding_rows import strip_unit
 from loaders.extract.indicator_table import read_indicator_table
 from loaders.extract.prose_report import read_paragraph_amounts
 from loaders.model import AmountRecord, Block, Cell, ExtractedForm, FieldRecord, FormSpan, ReadDocument, form_over
@@ -77,6 +78,7 @@ class _Funding:
         self.groups: dict[int, str] = {}  # cell index → group label (按收入性质分)
         self.group_labels: dict[str, str] = {}  # group key → its label as printed
         self.group_rows = 0  # rows of parts read under the group header
+        self.label: str | None = None  # the block's own label beside its columns (部门预算执行情况（万元）)
 
 
 def extract_form(doc: ReadDocument, span: FormSpan, vocab: Vocabulary, form_kind: str) -> ExtractedForm:
@@ -122,8 +124,9 @@ def extract_form(doc: ReadDocument, span: FormSpan, vocab: Vocabulary, form_kind
             mode = None
         elif _is_funding_header(block, vocab):
             funding.columns = [(c.text, _key(vocab, "funding_column", c.text)) for c in block.cells]
+            funding.label = None
             while funding.columns and funding.columns[0][1] is None:
-                funding.columns.pop(0)
+                funding.label = funding.columns.pop(0)[0] or funding.label
             mode = "funding"
         elif _is_group_header(block, vocab):
             _group_header(form, block, funding, vocab, span, year, more=mode == "groups" and not funding.group_rows)
@@ -135,6 +138,9 @@ def extract_form(doc: ReadDocument, span: FormSpan, vocab: Vocabulary, form_kind
             pass  # a label row of a merged cell (年度预算申请（万元）, 绩效指标)
         elif mode == "funding" and (key == "funding_total" or funding.total):
             _funding_row(form, block, j, funding, vocab, span, year)
+        elif mode == "funding" and funding.label and parse_money(block.cells[j].text) is not None:
+            # numbers with no label of their own under the block's columns: the block's total
+            _funding_row(form, block, j, funding, vocab, span, year, label=strip_unit(funding.label))
         elif mode == "groups":
             _group_row(form, block, funding, vocab, span, year)
         elif mode == "target":
@@ -156,15 +162,24 @@ def extract_form(doc: ReadDocument, span: FormSpan, vocab: Vocabulary, form_kind
 
 
 def _funding_row(
-    form: ExtractedForm, block: Block, j: int, funding: _Funding, vocab: Vocabulary, span: FormSpan, year: int | None
+    form: ExtractedForm,
+    block: Block,
+    j: int,
+    funding: _Funding,
+    vocab: Vocabulary,
+    span: FormSpan,
+    year: int | None,
+    label: str | None = None,
 ) -> None:
-    """年度资金总额 or one of its parts: one amount per money column, fields for 分值 / 执行率 / 得分."""
+    """年度资金总额 or one of its parts: one amount per money column, fields for 分值 / 执行率 / 得分.
+
+    ``label``: the block's own label, for a row of numbers printed without one (the block's total)."""
     width = len(funding.columns)
     cells = block.cells[j:]
-    label_cell, values = cells[0], cells[1:]
+    values = cells if label is not None else cells[1:]
     values = values[-width:] if len(values) >= width else _anchored(values, funding, width)
-    label = PARTS_MARK.sub("", label_cell.text)
-    is_total = _key(vocab, CONTEXT, label) == "funding_total" and not funding.total
+    label = label if label is not None else PARTS_MARK.sub("", cells[0].text)
+    is_total = (_key(vocab, CONTEXT, label) == "funding_total" or label == strip_unit(funding.label or "")) and not funding.total
     unit = funding.unit or _TEMPLATE_UNIT
     for (header, column), cell in zip(funding.columns, values, strict=True):
         if cell is None or compact(cell.text) in PLACEHOLDERS:

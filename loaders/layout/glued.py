@@ -60,7 +60,7 @@ _PAGE_MARK = re.compile(r"^\s*\d{1,3}\s*、")  # a viewer's page number at the s
 _VALUE = re.compile(r"[≥≤><=＞＜]{0,2}(?:\d+(?:\.\d+)?%|\d+(?:\.\d+)?(?![\d.]|[\u4e00-\u9fff]))")
 # what a label carries after it: a column formula (A), (B/A), a weight (50分), a unit (万元), a colon
 _ANNOTATION = re.compile(
-    r"^\s*[(（](?:[A-Za-z/]{1,5}|\d+(?:\.\d+)?分|(?:单位[:：])?(?:百万元|亿元|万元|千元|元)"
+    r"^\s*[(（](?:[A-Za-z/]{1,5}|\d+(?:\.\d+)?分|分|%|(?:单位[:：])?(?:百万元|亿元|万元|千元|元)"
     r"|人次|万人|人|户|个|亩|公里|吨|元/[^()（）]{1,4})[)）]|^\s*[:：]"
 )
 _TITLE = re.compile(r"(分配表|绩效目标表|目标申报表|申报表|自评表|汇总表|基础数据表)")

@@ -24,6 +24,7 @@ _TOTALS = ("合计", "小计", "总计")
 _FIELD_CONTEXTS = ("project_header", "evaluation_header")
 _LEVELS = ("level1", "level2")
 _AMOUNT_KEYS = ("funding_total", "task_amount")
+_UNIT_LABEL = re.compile(r"[（(]\s*(?:万元|元|亿元|千元)\s*[)）]\s*$")
 _BRACKETS = re.compile(r"[（(][^）)]*[)）]\s*$")
 _LEADING_YEAR = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?")
 _REGION = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:县|区|市|旗)")
@@ -109,14 +110,18 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
                 seen.add(cells[j].text.strip())
                 j += 1
             header = [_column_key(vocab, c.text) for c in cells[i:j]]
+            money_label = bool(rows) and _UNIT_LABEL.search(rows[-1][-1].text) is not None
+            if money_label and len(rows[-1]) > 1:
+                rows.append([rows[-1].pop()])
             if (
                 rows
                 and len(rows[-1]) == 1
                 and rows[-1][0].text.strip()
                 and _column_key(vocab, rows[-1][0].text) is None
-                and basic(rows[-1][0].text)
+                and (basic(rows[-1][0].text) or money_label)
             ):
-                # the row-label cell of the header (经费控制情况（万元）) printed just before its columns
+                # a block's own label printed just before its columns heads them (经费控制情况（万元）,
+                # 部门预算执行情况（万元）): the header row's first cell
                 rows.append([*rows.pop(), *cells[i:j]])
                 header.insert(0, None)
             else:
@@ -139,6 +144,14 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
             while j < n and j - i - 1 < money_width and _NUMBER.match(cells[j].text.strip()):
                 j += 1
             rows.append(cells[i:j])
+            i = j
+            continue
+        if header[:1] == ["level3"] and not is_row_start(i):
+            # a table with no level columns (指标名称 | 计量单位 | …): its rows are cut by the header's width
+            j = i
+            while j < n and not is_row_start(j):
+                j += 1
+            rows.extend(_indicator_rows(cells[i:j], header))
             i = j
             continue
         if _key(vocab, text, _LEVELS) is not None and "level3" in header:

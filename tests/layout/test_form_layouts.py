@@ -38,6 +38,13 @@ KNOWN_GAPS = {
         )
         for layout in ("cells glued, a row per line", "whole form glued on one line")
     },
+    **{
+        ("department self-evaluation with no levels (调整指标值, 是否核心指标)", layout): (
+            "glued, rows with no level label to open them and the unit, 指标性质 and scores run into the values "
+            "(控制率%定量指标100%100%92%100%22否): no cut of them is settled"
+        )
+        for layout in ("cells glued, a row per line", "whole form glued on one line")
+    },
     ("allocation table with counts and rates beside the money", "cells glued, a row per line"): _MEASURES_GLUED,
     ("allocation table with counts and rates beside the money", "whole form glued on one line"): _MEASURES_GLUED,
     ("department target form (年度主要任务)", "cells glued, a row per line"): (
