@@ -943,6 +943,9 @@ _WORD_VALUE = re.compile(
 )
 
 
+_BRACKET_NUMBER = re.compile(r"\d{1,2}[)）](?=[\u4e00-\u9fff])")
+
+
 def _value_starts(text: str, typed: bool = False) -> list[int]:
     """Where values start in glued indicator text: a comparator, or a number after words or a unit,
     never a number right after a comparator or inside a date; with a 指标性质 column (``typed``), also
@@ -962,6 +965,8 @@ def _value_starts(text: str, typed: bool = False) -> list[int]:
             continue
         if text[max(0, b - 2) : b] == "指标" and _INDICATOR_NUMBER.match(text, b):
             continue  # the template's numbering of an indicator (指标1免费发放…)
+        if before in "（(" and _BRACKET_NUMBER.match(text, b):
+            continue  # a bracketed list number before a name ((1)维修…)
         out.append(b)
     return sorted(set(out))
 

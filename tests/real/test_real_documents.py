@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "real"
-FLOORS = "projects=0.85,funding=0.80,indicators=0.55,precision=0.98"
+FLOORS = "projects=0.85,funding=0.80,indicators=0.65,precision=0.98"
 
 pytestmark = pytest.mark.skipif(not (REAL / "score.py").exists(), reason="../shared/real is not beside the checkout")
 
