@@ -544,11 +544,41 @@ _CHROME_TAIL = re.compile(r"(?:[ \u3000]+[^\s\d]{1,8}){1,5}[ \u3000]*$")
 
 
 def blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state: _State | None = None) -> list[Block]:
-    """The blocks of one glued line; ``state`` carries the open table header into the next page's line."""
+    """The blocks of one glued line; ``state`` carries the open table header into the next page's line.
+
+    The line is cut in its NFKC form (full-width digits and brackets read as ASCII); every cell and
+    paragraph then takes back the text as printed, found in order at the same place of the line."""
+    blocks = _blocks_of_line(raw, no, page, vocab, state)
+    if _matchable(raw) != raw:
+        _as_printed(blocks, raw)
+    return blocks
+
+
+def _as_printed(blocks: list[Block], raw: str) -> None:
+    text = _matchable(raw)  # the same length as ``raw``: a position in one is the position in the other
+    cursor = 0
+    for block in blocks:
+        pieces = list(block.cells) if block.kind == "row" else [block]
+        for piece in pieces:
+            cut = piece.text
+            if not cut:
+                continue
+            at = text.find(cut, cursor)
+            if at < 0:
+                continue  # a cell put together from pieces: it keeps the normalised text
+            printed = raw[at : at + len(cut)]
+            if block.kind == "row":
+                piece.fragments = [(line, printed) for line, _ in piece.fragments[:1]]
+            else:
+                piece.text = printed
+            cursor = at + len(cut)
+
+
+def _blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, state: _State | None = None) -> list[Block]:
     chrome = _CHROME_TAIL.search(raw)
     if chrome and not _labels(_matchable(chrome.group(0)), vocab):
         # a site's buttons after the form (打印 关闭): the form ends before them
-        blocks = blocks_of_line(raw[: chrome.start()], no, page, vocab, state)
+        blocks = _blocks_of_line(raw[: chrome.start()], no, page, vocab, state)
         blocks.append(Block("paragraph", no, no, text=chrome.group(0).strip(), page=page))
         return blocks
     text = _matchable(raw)
