@@ -91,6 +91,9 @@ class ReadDocument:
     file_format: str
     page_count: int | None = None
     notes: list[str] = field(default_factory=list)
+    # readings derived from the blocks that several recognisers ask for (the tables of one vocabulary
+    # context): every span's extract asks again, so they are read once per document
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def line_text(self, no: int) -> str:
         return self.lines[no - 1].text if 0 < no <= len(self.lines) else ""

@@ -53,6 +53,7 @@ def normalise_label(printed: str) -> str:
 
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年度?")
 _LOOKUP_MEMO = 200_000
+_NONE: dict[str, str] = {}
 _OCR_DASH = re.compile(r"^[—－\-_ー一]+(?=级)")
 
 
@@ -66,11 +67,15 @@ class Match:
 class Vocabulary:
     def __init__(self, rows: list[dict[str, str]]):
         self._by_context: dict[str, dict[str, tuple[str, str]]] = {}
+        # every context a normalised label is known in, with its key: one look-up answers them all
+        self._contexts: dict[str, dict[str, str]] = {}
         # the same cells are looked up again by every recogniser and table test: a bounded memo
         self._looked_up: dict[tuple[str, str], Match | None] = {}
         for row in rows:
             ctx = self._by_context.setdefault(row["context"], {})
-            ctx[normalise_label(row["label"])] = (row["field_key"], row["standard_label"])
+            norm = normalise_label(row["label"])
+            ctx[norm] = (row["field_key"], row["standard_label"])
+            self._contexts.setdefault(norm, {})[row["context"]] = row["field_key"]
 
     def lookup(self, context: str, printed: str | None) -> Match | None:
         if not printed:
@@ -92,6 +97,10 @@ class Vocabulary:
             return None
         placement = "exact" if norm == normalise_label(hit[1]) else "alias"
         return Match(hit[0], hit[1], placement)
+
+    def contexts_of(self, printed: str | None) -> dict[str, str]:
+        """Every context the printed label is known in, with its field key ({} for no label)."""
+        return self._contexts.get(normalise_label(printed), _NONE) if printed else _NONE
 
     def labels(self, context: str) -> set[str]:
         return set(self._by_context.get(context, {}))

@@ -73,8 +73,8 @@ def row_has_label(block: Block, vocab: Vocabulary, context: str, key: str | None
     if block.kind != "row":
         return False
     for cell in block.cells:
-        m = vocab.lookup(context, cell.text)
-        if m and (key is None or m.field_key == key):
+        found = vocab.contexts_of(cell.text).get(context)
+        if found is not None and (key is None or found == key):
             return True
     return False
 

@@ -297,7 +297,16 @@ def _place_short(cells: list[Cell], columns: list[Column]) -> list[Cell | None]:
 
 
 def read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[FundTable]:
-    """Every table in ``doc`` whose header is labelled in ``context``, with its rows rejoined to full width."""
+    """Every table in ``doc`` whose header is labelled in ``context``, with its rows rejoined to full width.
+
+    Read once per document and context: each row of an allocation table is a form whose extract asks again."""
+    key = ("fund_tables", context, id(vocab))
+    if key not in doc.derived:
+        doc.derived[key] = _read_tables(doc, vocab, context)
+    return doc.derived[key]
+
+
+def _read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[FundTable]:
     tables: list[FundTable] = []
     i = 0
     blocks = doc.blocks

@@ -40,10 +40,7 @@ def _keys(block: Block, vocab: Vocabulary) -> set[tuple[str, str]]:
     found = set()
     contexts = {ctx for rows in templates().values() for ctx, *_ in rows}
     for cell in block.cells:
-        for ctx in contexts:
-            m = vocab.lookup(ctx, cell.text)
-            if m is not None:
-                found.add((ctx, m.field_key))
+        found.update((ctx, key) for ctx, key in vocab.contexts_of(cell.text).items() if ctx in contexts)
     return found
 
 
