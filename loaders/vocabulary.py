@@ -51,7 +51,19 @@ def normalise_label(printed: str) -> str:
     return _DECORATION.sub("", text.strip())
 
 
-_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年度?")
+_LEADING_YEAR = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?")
+# field keys of money in the seeds: a total, and any part of one (funding_part_central, funding_part_advance …)
+MONEY_KEYS = ("funding_total", "annual_funding")
+
+
+def is_money_key(key: str | None) -> bool:
+    return key in MONEY_KEYS or bool(key and key.startswith("funding_part"))
+
+
+def without_year(text: str) -> str:
+    return _LEADING_YEAR.sub("", text)
+
+
 _LOOKUP_MEMO = 200_000
 _NONE: dict[str, str] = {}
 _OCR_DASH = re.compile(r"^[—－\-_ー一]+(?=级)")
@@ -104,6 +116,17 @@ class Vocabulary:
 
     def labels(self, context: str) -> set[str]:
         return set(self._by_context.get(context, {}))
+
+    def lookup_column(self, context: str, printed: str | None) -> Match | None:
+        """A column label, also when printed after its year (2021年决算数, 2021年实际在职人数)."""
+        return self.lookup(context, printed) or self.lookup(context, without_year(printed or ""))
+
+    def title_kind(self, printed: str | None) -> str | None:
+        """The form kind whose title words end ``printed`` (…整体支出绩效自评表 → department_self_evaluation);
+        a title is more than its kind's words."""
+        norm = normalise_label(printed or "")
+        best = max((t for t in self.labels("form_title") if norm.endswith(t) and len(norm) >= len(t)), key=len, default=None)
+        return self._by_context["form_title"][best][0] if best else None
 
     def is_label(self, printed: str | None) -> bool:
         """A label of any context (a field, a column, a level): how a reader tells a table row from prose."""

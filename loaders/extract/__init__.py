@@ -12,7 +12,7 @@ import pkgutil
 import re
 from types import ModuleType
 
-from loaders.amounts import amounts_in_sentence
+from loaders.amounts import amounts_in_sentence, unit_from_header
 from loaders.errors import NotAPerformanceDocument
 from loaders.extract.common import unplaced
 from loaders.model import FormSpan, IssueRecord, ParsedDocument, ReadDocument
@@ -76,7 +76,6 @@ def parse_document(doc: ReadDocument, vocab: Vocabulary | None = None) -> Parsed
 
 _FIGURE = re.compile(r"^[-+]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?$|^[-+]?\d+\.\d+$|^[-+]?\d{2,}$")
 _MIN_FIGURE_ROWS = 2
-_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(?:万元|元|亿元|千元)")
 # a figure, not a year (2024年) nor a list number (1、)
 _BARE_FIGURE = re.compile(r"(?<![\d.])\d+(?:[,，]\d{3})*(?:\.\d+)?(?![\d.]|\s*[年、])")
 
@@ -112,7 +111,7 @@ def _money_not_read(doc: ReadDocument) -> list[IssueRecord]:
         if any(not a.is_share and not a.per_unit and a.value is not None for a in amounts_in_sentence(line.text))
     ]
     # a table in 万元 or 元 prints its sums bare: the lines of figures after its unit line
-    unit_at = next((k for k, line in enumerate(doc.lines) if _UNIT_LINE.search(line.text)), None)
+    unit_at = next((k for k, line in enumerate(doc.lines) if unit_from_header(line.text)), None)
     if not lines and unit_at is not None:
         lines = [line for line in doc.lines[unit_at + 1 :] if len(_BARE_FIGURE.findall(line.text)) >= 2]
     if not lines:

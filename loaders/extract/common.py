@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from loaders.amounts import UNIT_IN_LABEL
 from loaders.layout.titles import _YEAR_START, is_title_text
 from loaders.model import Block, Cell, FieldRecord, IssueRecord, ReadDocument
 from loaders.textnorm import compact
@@ -13,7 +14,6 @@ from loaders.vocabulary import Vocabulary
 # label (项目资金申请 (万元)), a 其中 that opens a list of parts, a year (2022 年).
 # cells that print nothing: a dash for "none", an ellipsis where a template's rows were cut
 PLACEHOLDERS = frozenset({"", "无", "/", "-", "--", "—", "——", "－", "…", "……", "...", "......"})
-UNIT_IN_LABEL = re.compile(r"[（(]\s*(?P<unit>百万元|亿元|万元|千元|元)\s*[)）]")
 PARTS_MARK = re.compile(r"^\s*其中\s*[:：]?\s*")
 YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年")
 
@@ -152,12 +152,7 @@ _COLON_PAIR = re.compile(r"(?<![^\s：:])(?P<label>[^\s：:]+)\s*[：:]\s*(?P<va
 
 def form_title_kind(text: str | None, vocab: Vocabulary) -> str | None:
     """The form kind whose title words end ``text`` (…整体支出绩效自评表 → department_self_evaluation)."""
-    from loaders.vocabulary import normalise_label
-
-    norm = normalise_label(compact(text))
-    best = max((label for label in vocab.labels("form_title") if norm.endswith(label)), key=len, default=None)
-    match = vocab.lookup("form_title", best) if best else None
-    return match.field_key if match else None
+    return vocab.title_kind(compact(text))
 
 
 def titled_table_forms(doc: ReadDocument, vocab: Vocabulary, kind: str) -> list[tuple[int, str]]:

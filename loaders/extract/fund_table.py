@@ -16,11 +16,10 @@ from loaders.amounts import parse_money, unit_from_header
 from loaders.extract.common import PLACEHOLDERS, UNIT_IN_LABEL, YEAR, is_title_text, merge_rows_to_width
 from loaders.model import AmountRecord, Block, Cell, ExtractedForm, FieldRecord, IndicatorRecord, IssueRecord, ReadDocument
 from loaders.textnorm import compact
-from loaders.vocabulary import Vocabulary
+from loaders.vocabulary import MONEY_KEYS, Vocabulary, is_money_key
 
 # A unit printed in a column label: 资金总额（万元）.
 # Field keys of columns that hold money; each such cell becomes an amount as well as a field.
-MONEY_KEYS = ("funding_total", "annual_funding")
 INDICATOR_REGION = "indicators"  # field key of the 绩效指标 cell over the level columns
 MIN_HEADER_HITS = 3
 
@@ -257,10 +256,6 @@ def _ends_table(block: Block, vocab: Vocabulary, context: str) -> bool:
 
 
 _AMOUNT = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?$")
-
-
-def is_money_key(key: str | None) -> bool:
-    return key in MONEY_KEYS or bool(key and key.startswith("funding_part"))
 
 
 # numbers that are not money: 补助人数（人）, 补助标准（元/人）; a column whose label prints a unit holds numbers

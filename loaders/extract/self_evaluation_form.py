@@ -140,7 +140,7 @@ def extract_form(doc: ReadDocument, span: FormSpan, vocab: Vocabulary, form_kind
             _funding_row(form, block, j, funding, vocab, span, year)
         elif mode == "funding" and funding.label and parse_money(block.cells[j].text) is not None:
             # numbers with no label of their own under the block's columns: the block's total
-            _funding_row(form, block, j, funding, vocab, span, year, label=strip_unit(funding.label))
+            _funding_row(form, block, j, funding, vocab, span, year, block_label=strip_unit(funding.label))
         elif mode == "groups":
             _group_row(form, block, funding, vocab, span, year)
         elif mode == "target":
@@ -169,17 +169,17 @@ def _funding_row(
     vocab: Vocabulary,
     span: FormSpan,
     year: int | None,
-    label: str | None = None,
+    block_label: str | None = None,
 ) -> None:
     """年度资金总额 or one of its parts: one amount per money column, fields for 分值 / 执行率 / 得分.
 
-    ``label``: the block's own label, for a row of numbers printed without one (the block's total)."""
+    ``block_label``: the block's own label, for a row of numbers printed without one (the block's total)."""
     width = len(funding.columns)
     cells = block.cells[j:]
-    values = cells if label is not None else cells[1:]
+    values = cells if block_label is not None else cells[1:]
     values = values[-width:] if len(values) >= width else _anchored(values, funding, width)
-    label = label if label is not None else PARTS_MARK.sub("", cells[0].text)
-    is_total = (_key(vocab, CONTEXT, label) == "funding_total" or label == strip_unit(funding.label or "")) and not funding.total
+    label = block_label if block_label is not None else PARTS_MARK.sub("", cells[0].text)
+    is_total = (block_label is not None or _key(vocab, CONTEXT, label) == "funding_total") and not funding.total
     unit = funding.unit or _TEMPLATE_UNIT
     for (header, column), cell in zip(funding.columns, values, strict=True):
         if cell is None or compact(cell.text) in PLACEHOLDERS:

@@ -233,7 +233,7 @@ def _page_of_cells(raw: str, vocab) -> list[str] | None:
 
 
 def _append_row(blocks: list[Block], cells: list[Cell], page: int | None, vocab) -> None:
-    if len(cells) == 1 and stream.is_title(vocab, cells[0].text):
+    if len(cells) == 1 and vocab.title_kind(cells[0].text):
         # a stream's lone cell naming a form (…基础数据表) is the title above its table
         blocks.append(Block("paragraph", cells[0].line, cells[0].line_end, text=cells[0].text, page=page))
         return

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from loaders.model import Block, Cell
 from loaders.textnorm import to_simplified
-from loaders.vocabulary import SEEDS, Vocabulary, normalise_label
+from loaders.vocabulary import SEEDS, Vocabulary, is_money_key, normalise_label
 
 _MIN_LENGTH = 150  # a glued form is long; a short line without separators is a sentence or a cell
 _MAX_ROW = 200  # one glued row of a form printed row by row
@@ -430,7 +430,7 @@ def _table_rows(text: str, state: _State) -> list[list[str]]:
             if not (after == "" and before.strip()):
                 continue
         end = m.end()
-        money = [k for k, key in enumerate(keys) if key and (key == "funding_total" or key.startswith("funding_part"))]
+        money = [k for k, key in enumerate(keys) if is_money_key(key)]
         measures = [k for k, key in enumerate(keys) if key in _MEASURE_KEYS]
         if measures and money:
             # counts and rates glued to the money (120050060: 1200 人 · 500 元/人 · 60 万元) cannot be cut
@@ -460,7 +460,7 @@ def _table_rows(text: str, state: _State) -> list[list[str]]:
         rows.append(_item_row(before, run, state, keys))
         pos = end
     if pos < len(text) and text[pos:].strip():
-        if rows and not rows[-1][-1] and not _is_money(keys[-1]):
+        if rows and not rows[-1][-1] and not is_money_key(keys[-1]):
             rows[-1][-1] = text[pos:].strip()  # words after the last amount: that row's last column (备注)
         else:
             rows.append([""] * (width - 1) + [text[pos:].strip()])
@@ -485,10 +485,6 @@ def _money_cells(before: str, run: str, rest: str, state: _State, columns: list[
 
 # one row of an item table: its name, its amounts run together, a short note (乙区550400150含结算)
 _ITEM_LINE = re.compile(r"\D{1,30}?[\d.,]+\D{0,10}")
-
-
-def _is_money(key: str | None) -> bool:
-    return bool(key) and (key == "funding_total" or key.startswith("funding_part"))
 
 
 def _starts_row(rest: str, state: _State) -> bool:
@@ -538,7 +534,8 @@ def _cut_sequence(amount: str, rest: str, state: _State) -> tuple[str, str]:
 
 
 # names of regions run together (上杭县武平县), or between spaces: the sub-header of per-region columns
-REGIONS_ONLY = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?(?:县|区|市|旗)\s*){2,}")
+REGION_NAME = r"[\u4e00-\u9fff]{1,6}?(?:县|区|市|旗)"
+REGIONS_ONLY = re.compile(rf"(?:{REGION_NAME}\s*){{2,}}")
 # short words between spaces with no digit, at the end of a glued line that has none: a site's chrome
 _CHROME_TAIL = re.compile(r"(?:[ \u3000]+[^\s\d]{1,8}){1,5}[ \u3000]*$")
 
@@ -679,7 +676,7 @@ def _blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, stat
             else:
                 state.header = run
                 state.seq_next = 1 if any(t.key == "seq" for t in run) else None
-                state.items = any(t.context == "summary_column" and _is_money(t.key) for t in run) and not any(
+                state.items = any(t.context == "summary_column" and is_money_key(t.key) for t in run) and not any(
                     t.key == "level3" for t in run
                 )
             row([t.text for t in run])

@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import re
 
+from loaders.amounts import UNIT_IN_LABEL
+from loaders.layout.glued import REGION_NAME
 from loaders.model import Cell
-from loaders.vocabulary import Vocabulary, normalise_label
+from loaders.vocabulary import Vocabulary, is_money_key
 
 _HEADER_CONTEXTS = ("funding_column", "indicator_column", "summary_column")
 _TOTALS = ("合计", "小计", "总计")
 _FIELD_CONTEXTS = ("project_header", "evaluation_header")
 _LEVELS = ("level1", "level2")
-_AMOUNT_KEYS = ("funding_total", "task_amount")
-_UNIT_LABEL = re.compile(r"[（(]\s*(?:万元|元|亿元|千元)\s*[)）]\s*$")
-_BRACKETS = re.compile(r"[（(][^）)]*[)）]\s*$")
-_LEADING_YEAR = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?")
-_REGION = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:县|区|市|旗)")
+_REGION = re.compile(REGION_NAME)
 _NUMBER = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?\s*(?:[%％]|万元|亿元|千元|元)?$|^[—\-/]+$")
 
 
@@ -44,28 +42,17 @@ def _is_funding_label(vocab: Vocabulary, text: str) -> bool:
     return hit is not None and (hit[1] == "funding_total" or hit[1].startswith("funding_part"))
 
 
-def is_title(vocab: Vocabulary, text: str) -> bool:
-    """A cell that ends with a form's title words (…基础数据表): the title above a table, not a cell of it."""
-    norm = normalise_label(text)
-    return any(norm.endswith(label) and len(norm) > len(label) for label in vocab.labels("form_title"))
-
-
-def strip_brackets(text: str) -> str:
-    return _BRACKETS.sub("", text.strip())
-
-
 def _column_key(vocab: Vocabulary, text: str) -> str | None:
     """The column a header cell names: a funding, indicator or item column (after its year: 2021年决算数),
     one of a department form's task table (任务名称 | 主要内容 | 预算金额) or of a basic-data table's staffing
     figures (编制数 | 实有人数 | 控制率)."""
-    bare = _LEADING_YEAR.sub("", text)
-    hit = _key(vocab, bare, _HEADER_CONTEXTS)
+    hit = next((m for ctx in _HEADER_CONTEXTS if (m := vocab.lookup_column(ctx, text))), None)
     if hit is not None:
-        return hit[1]
-    task = vocab.lookup("department_declaration", bare)
+        return hit.field_key
+    task = vocab.lookup_column("department_declaration", text)
     if task is not None and task.field_key.startswith("task_"):
         return task.field_key
-    staffing = vocab.lookup("basic_data", bare)
+    staffing = vocab.lookup_column("basic_data", text)
     return staffing.field_key if staffing is not None and staffing.field_key.startswith("staffing_") else None
 
 
@@ -83,7 +70,7 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
     n = len(cells)
 
     def basic(text: str) -> bool:
-        return vocab.lookup("basic_data", _LEADING_YEAR.sub("", strip_brackets(text))) is not None
+        return vocab.lookup_column("basic_data", text) is not None
 
     def is_column(k: int) -> bool:
         return k < n and _column_key(vocab, cells[k].text) is not None
@@ -110,7 +97,7 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
                 seen.add(cells[j].text.strip())
                 j += 1
             header = [_column_key(vocab, c.text) for c in cells[i:j]]
-            money_label = bool(rows) and _UNIT_LABEL.search(rows[-1][-1].text) is not None
+            money_label = bool(rows) and UNIT_IN_LABEL.search(rows[-1][-1].text) is not None
             if money_label and len(rows[-1]) > 1:
                 rows.append([rows[-1].pop()])
             if (
@@ -185,7 +172,7 @@ def rows_of(cells: list[Cell], vocab: Vocabulary) -> list[list[Cell]]:
             continue
         if header[:1] == ["seq"] and text.strip().isdigit():
             seq[0] = int(text.strip())
-        money = [k for k in header if k and (k in _AMOUNT_KEYS or k.startswith("funding_part"))]
+        money = [k for k in header if is_money_key(k) or k == "task_amount"]
         amount_last = header[:1] != ["seq"] and len(money) == 1 and header[-1] == money[0]
         j = i + 1
         while j < n and not is_row_start(j):

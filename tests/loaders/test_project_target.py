@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from loaders.extract import parse_document
+from loaders.landing import document_status
 from loaders.readers.text import read_text
 from tests.conftest import sample
 
@@ -69,52 +70,42 @@ def test_every_value_is_in_its_source_line():
             assert a.text_printed.replace(" ", "") in lines[a.line_no].replace(" ", "")
 
 
+_ROAD_FORM = "2024年项目支出绩效目标表\n项目名称\t乡村道路养护\n"
+_ROAD_INDICATORS = "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t养护里程\t≥120公里\n"
+
+
+def _parsed_text(text: str):
+    return parse_document(read_text(text.encode()))
+
+
 def test_a_form_whose_printed_money_is_not_read_is_partial():
     """Status that tells the truth: money printed where no form read any makes the document partial, with the line."""
-    from loaders.landing import document_status
-
-    text = (
-        "2024年项目支出绩效目标表\n项目名称\t乡村道路养护\n一级指标\t二级指标\t三级指标\t指标值\n"
-        "产出指标\t数量指标\t养护里程\t≥120公里\n说明\t本项目另安排配套资金50万元，由乡镇统筹。\n"
-    )
-    parsed = parse_document(read_text(text.encode()))
+    text = _ROAD_FORM + _ROAD_INDICATORS + "说明\t本项目另安排配套资金50万元，由乡镇统筹。\n"
+    parsed = _parsed_text(text)
     assert [len(f.amounts) for f in parsed.forms] == [0]
     status, reason = document_status(parsed)
     assert status == "partial" and "none read" in reason
     assert [(i.code, i.line_no) for i in parsed.issues] == [("amounts_not_read", 5)]
     # a rate per person is not a sum of money: nothing to report
-    rate = parse_document(read_text(text.replace("另安排配套资金50万元", "补助标准为每人500元").encode()))
+    rate = _parsed_text(text.replace("另安排配套资金50万元", "补助标准为每人500元"))
     assert [i.code for i in rate.issues] == []
 
 
 def test_bare_figures_under_a_unit_line_that_no_form_read_make_the_document_partial():
     """A table in 万元 prints its sums bare; when no form reads them, the unit line says they are money."""
-    from loaders.landing import document_status
-
-    text = (
-        "2024年项目支出绩效目标表\n项目名称\t乡村道路养护\n一级指标\t二级指标\t三级指标\t指标值\n"
-        "产出指标\t数量指标\t养护里程\t≥120公里\n附：配套资金安排\n单位：万元\n"
-        "甲镇 道路 35.5 12\n乙镇 桥梁 20 8\n"
-    )
-    parsed = parse_document(read_text(text.encode()))
-    status, reason = document_status(parsed)
-    assert status == "partial"
+    text = _ROAD_FORM + _ROAD_INDICATORS + "附：配套资金安排\n单位：万元\n甲镇 道路 35.5 12\n乙镇 桥梁 20 8\n"
+    parsed = _parsed_text(text)
+    assert document_status(parsed)[0] == "partial"
     assert [(i.code, i.line_no) for i in parsed.issues if i.code == "amounts_not_read"] == [("amounts_not_read", 7)]
     # a year and a list number are not figures
-    years = parse_document(read_text(text.replace("甲镇 道路 35.5 12", "1、2024年 完成").replace("乙镇 桥梁 20 8", "").encode()))
+    years = _parsed_text(text.replace("甲镇 道路 35.5 12", "1、2024年 完成").replace("乙镇 桥梁 20 8", ""))
     assert "amounts_not_read" not in [i.code for i in years.issues]
 
 
 def test_rows_of_figures_outside_every_form_make_the_document_partial():
     """Table rows of figures that no form covers (a header no vocabulary names) are reported, with the first row."""
-    from loaders.landing import document_status
-
-    text = (
-        "某某资金安排情况\n地方\t批次甲\t批次乙\n甲镇\t35.5\t12\n乙镇\t20\t8\n\n"
-        "2024年项目支出绩效目标表\n项目名称\t乡村道路养护\n年度资金总额\t50万元\n一级指标\t二级指标\t三级指标\t指标值\n"
-        "产出指标\t数量指标\t养护里程\t≥120公里\n"
-    )
-    parsed = parse_document(read_text(text.encode()))
+    table = "某某资金安排情况\n地方\t批次甲\t批次乙\n甲镇\t35.5\t12\n乙镇\t20\t8\n\n"
+    parsed = _parsed_text(table + _ROAD_FORM + "年度资金总额\t50万元\n" + _ROAD_INDICATORS)
     assert [f.amounts[0].value_wan for f in parsed.forms] == [50]
     assert document_status(parsed)[0] == "partial"
     assert [(i.code, i.line_no) for i in parsed.issues if i.code == "figures_not_read"] == [("figures_not_read", 3)]
