@@ -124,6 +124,100 @@ def _with_sub_header(top: Block, sub: Block, vocab: Vocabulary, context: str) ->
 
 _NAME_KEYS = ("seq", "project_name", "region", "implementing_unit")
 
+# An allocation table by spending direction (单位 | 小计 | 造林 | 森林抚育 …) names its columns by what the
+# money is for, words no vocabulary lists. Such a column is money, a part of the row's total, when the
+# header has a recipient and a total column and the column's cells below are numbers.
+DIRECTION_PART = "funding_part_direction"
+_WRAPPED = re.compile(r"\S\s+\S")  # a label wrapped inside a narrow cell is printed with spaces
+
+
+def _category_header(blocks: list[Block], i: int, vocab: Vocabulary, context: str) -> tuple[Block, int] | None:
+    """(the header, the index of its first data row) of an allocation table whose other columns are
+    spending directions: a header row naming a recipient and a total, possibly over a row of the
+    directions a group column divides into, then a row of a label and numbers filling the width."""
+    top = blocks[i]
+    if top.kind != "row":
+        return None
+    filled = [c for c in top.cells if not c.is_empty]
+    keys = [_lookup(vocab, context, c.text)[0] for c in filled]
+    if not (any(k in _RECIPIENTS for k in keys) and any(k in MONEY_KEYS for k in keys)):
+        return None
+    unknown = [c for c, k in zip(filled, keys, strict=True) if k is None]
+    if not unknown or any(_AMOUNT.match(c.text.strip()) for c in unknown):
+        return None
+    j = i + 1
+    header = top
+    if j < len(blocks) and _is_label_row(blocks[j], vocab, context):
+        data = blocks[j + 1] if j + 1 < len(blocks) else None
+        unknown_at = [k for k, c in enumerate(top.cells) if not c.is_empty and _lookup(vocab, context, c.text)[0] is None]
+        header = _with_direction_groups(top, blocks[j], data, unknown_at) if data is not None else None
+        if header is None:
+            return None
+        j += 1
+    if j >= len(blocks) or not _is_figures_row(blocks[j], len(header.cells)):
+        return None
+    return header, j
+
+
+def _is_label_row(block: Block, vocab: Vocabulary, context: str) -> bool:
+    labels = [c for c in block.cells if not c.is_empty]
+    return (
+        block.kind == "row"
+        and len(labels) >= 2
+        and not any(_AMOUNT.match(c.text.strip()) for c in labels)
+        and not any(_lookup(vocab, context, c.text)[0] for c in labels)
+    )
+
+
+def _is_figures_row(block: Block, width: int) -> bool:
+    """A label and then only numbers or empty cells, as wide as the header."""
+    if block.kind != "row" or len(block.cells) != width:
+        return False
+    filled = [c for c in block.cells if not c.is_empty]
+    label, figures = filled[0] if filled else None, filled[1:]
+    return bool(figures) and not _AMOUNT.match(label.text.strip()) and all(_AMOUNT.match(c.text.strip()) for c in figures)
+
+
+def _with_direction_groups(top: Block, sub: Block, data: Block, unknown_at: list[int]) -> Block | None:
+    """One header row from a top row whose group cells (国土绿化支出) span the directions printed under them.
+
+    The row under a merge drops the cells the merge covers, so which group spans which directions is not
+    printed; the data row's width tells how many groups divide. A group cell is wide and unwrapped, a
+    single column's label wraps, so wrapped cells are read as single columns (with more unwrapped cells
+    than groups, the last ones); the directions are shared evenly among the groups, in order. The column
+    labels are then a reading, not print: the amounts are the same whichever group a direction is under."""
+    if len(top.cells) == len(sub.cells) == len(data.cells):
+        # printed cell for cell: a direction stands under its group
+        cells = [s if not s.is_empty else t for t, s in zip(top.cells, sub.cells, strict=True)]
+    else:
+        cells = _shared_among_groups(top, [c for c in sub.cells if not c.is_empty], len(data.cells), unknown_at)
+    if cells is None or len(cells) != len(data.cells):
+        return None
+    return Block(
+        "row", top.line_start, sub.line_end, cells=[Cell(c.fragments, col=k) for k, c in enumerate(cells)], page=top.page
+    )
+
+
+def _shared_among_groups(top: Block, subs: list[Cell], width: int, unknown_at: list[int]) -> list[Cell] | None:
+    groups_needed = len(top.cells) + len(subs) - width
+    if groups_needed < 1 or len(subs) < groups_needed:
+        return None
+    candidates = [k for k in unknown_at if not _WRAPPED.search(top.cells[k].text)]
+    if len(candidates) < groups_needed:
+        return None
+    groups = candidates[-groups_needed:]
+    share, extra = divmod(len(subs), groups_needed)
+    cells: list[Cell] = []
+    taken = 0
+    for k, c in enumerate(top.cells):
+        if k in groups:
+            n = share + (1 if groups.index(k) < extra else 0)
+            cells.extend(subs[taken : taken + n])
+            taken += n
+        else:
+            cells.append(c)
+    return cells
+
 
 def _is_level_row(block: Block, vocab: Vocabulary) -> bool:
     filled = [c for c in block.cells if not c.is_empty]
@@ -306,13 +400,16 @@ def _read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[Fun
     i = 0
     blocks = doc.blocks
     while i < len(blocks):
-        if not is_table_header(blocks[i], vocab, context):
+        directions = None if is_table_header(blocks[i], vocab, context) else _category_header(blocks, i, vocab, context)
+        if directions is None and not is_table_header(blocks[i], vocab, context):
             i += 1
             continue
         header_rows = [blocks[i]]
         j = i + 1
         sub = _with_sub_header(blocks[i], blocks[j], vocab, context) if j < len(blocks) else None
-        if sub is not None:
+        if directions is not None:
+            header_rows, j = [directions[0]], directions[1]
+        elif sub is not None:
             header_rows, j = [sub], j + 1
         while j < len(blocks) and _is_level_row(blocks[j], vocab):
             header_rows.append(blocks[j])
@@ -359,9 +456,21 @@ def _read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[Fun
                     )
                 )
             table.rows.append(TableRow(j + start, j + end, placed))
+        if directions is not None:
+            _name_direction_columns(table)
         tables.append(table)
         i = k
     return tables
+
+
+def _name_direction_columns(table: FundTable) -> None:
+    """The unknown columns of a spending-direction table that hold only numbers are parts of the total."""
+    for k, col in enumerate(table.columns):
+        if col.key is not None:
+            continue
+        cells = [r.cells[k] for r in table.rows if k < len(r.cells) and r.cells[k] is not None and not r.cells[k].is_empty]
+        if cells and all(_AMOUNT.match(c.text.strip()) for c in cells):
+            col.key = DIRECTION_PART
 
 
 def row_of_span(tables: list[FundTable], block_start: int, block_end: int) -> tuple[FundTable, TableRow | None]:

@@ -68,30 +68,14 @@ def _next_kinds(kinds: list[str]) -> list[str | None]:
     return out
 
 
-class _PipeRun:
-    """Cells of the cell-run pipe shape collected until their row closes."""
-
-    def __init__(self) -> None:
-        self.cells: list[Cell] = []
-        self.closed_any = False
-
-    def add(self, raw: str, no: int) -> list[Cell] | None:
-        cells, closes = pipes.cells_of_line(raw, no)
-        self.cells.extend(cells)
-        if closes:
-            self.closed_any = True
-            row, self.cells = self.cells, []
-            return row
-        return None
-
-
 def lay_out(lines: list[Line]) -> list[Block]:
     """Group lines into paragraphs and table rows (see the module docstring)."""
     vocab = load_vocabulary()
     blocks: list[Block] = []
     row: list[Cell] | None = None
-    pipe_run = _PipeRun()
+    pipe_run = pipes.PipeRun()
     pipe_rows_in_table = 0
+    pipe_rows: list[Block] = []  # the rows of the open cell run
     glued_state = None  # the open table of a glued form, carried to its next page's line
 
     def page_of(no: int) -> int | None:
@@ -110,21 +94,28 @@ def lay_out(lines: list[Line]) -> list[Block]:
         for j, c in enumerate(cells):
             c.col = j
         pipe_rows_in_table += 1
-        blocks.append(
-            Block(
-                "row", cells[0].line, max(c.line_end for c in cells), cells=cells, page=page_of(cells[0].line), positional=False
-            )
+        block = Block(
+            "row", cells[0].line, max(c.line_end for c in cells), cells=cells, page=page_of(cells[0].line), positional=False
         )
+        blocks.append(block)
+        pipe_rows.append(block)
 
     def flush_pipes() -> None:
         nonlocal pipe_rows_in_table
-        if pipe_run.cells:
-            rest, pipe_run.cells = pipe_run.cells, []
+        rest = pipe_run.reset()
+        if rest:
             # cells left after the last closed row: a table whose rows were never closed
             split = pipes.split_by_width(rest) if len(rest) >= 6 else None
             for r in split or [rest]:
                 emit_row(r)
-        pipe_run.closed_any = False
+        if len(pipe_rows) > 1 and all(b.cells[0].is_empty and not b.cells[0].fragments[0][1] for b in pipe_rows):
+            # every row opened by a bare bar: the bar opens the row, it is not an empty first cell
+            for b in pipe_rows:
+                b.cells = b.cells[1:]
+                for j, c in enumerate(b.cells):
+                    c.col = j
+                b.line_start = b.cells[0].line
+        pipe_rows.clear()
         pipe_rows_in_table = 0
 
     def close_row() -> None:
@@ -212,7 +203,9 @@ def lay_out(lines: list[Line]) -> list[Block]:
             # rule lines (----- | :---) carry no content; they stay in source_lines only
     close_row()
     flush_pipes()
-    return _cells_between_blank_lines(blocks, vocab)
+    # a cell left empty in a table copied cell by cell is a line of spaces between the blank lines
+    spaces = {line.no for line, kind in zip(lines, kinds, strict=True) if kind == "blank" and line.text.strip("\r\n")}
+    return _cells_between_blank_lines(blocks, vocab, spaces)
 
 
 # A scanned page read by OCR: the cells of a whole page on one line between spaces.
@@ -247,7 +240,17 @@ def _cell_like(block: Block) -> bool:
     return block.kind == "paragraph" and 0 < len(text) <= _MAX_STREAM_CELL and not _SENTENCE_INSIDE.search(text)
 
 
-def _cells_between_blank_lines(blocks: list[Block], vocab) -> list[Block]:
+def _adjacent(before: Block, after: Block, spaces: set[int]) -> bool:
+    """Two cells of a copied table: one line apart, a blank line apart, or blank lines around lines of
+    spaces (the empty cells between them, which carry nothing a recogniser reads)."""
+    gap = range(before.line_end + 1, after.line_start)
+    if len(gap) <= 1:
+        return True
+    empty = sum(1 for n in gap if n in spaces)
+    return empty > 0 and len(gap) == 2 * empty + 1
+
+
+def _cells_between_blank_lines(blocks: list[Block], vocab, spaces: set[int]) -> list[Block]:
     """Runs of short paragraphs, one to a line or a blank line apart, that hold several labels are a
     table's cells (a web table copied cell by cell)."""
     out: list[Block] = []
@@ -255,7 +258,7 @@ def _cells_between_blank_lines(blocks: list[Block], vocab) -> list[Block]:
     while i < len(blocks):
         j = i + 1
         if _cell_like(blocks[i]):
-            while j < len(blocks) and _cell_like(blocks[j]) and blocks[j].line_start - blocks[j - 1].line_end in (1, 2):
+            while j < len(blocks) and _cell_like(blocks[j]) and _adjacent(blocks[j - 1], blocks[j], spaces):
                 j += 1
         run = blocks[i:j]
         texts = [b.text for b in run]

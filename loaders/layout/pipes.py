@@ -5,7 +5,9 @@ Two shapes occur in text copied from web tables:
 * cell runs — each cell ends in `` |`` (one per line, or several on a line separated by `` | ``); a bare
   ``|`` is an empty cell, and a run of two or more pipes at the end of a line (``||||``) closes the row,
   padding it to the table's width. A run with no closing pipes at all is a table whose rows were never
-  closed: its width is found from its columns (see :func:`split_by_width`).
+  closed: its width is found from its columns (see :func:`split_by_width`). Some exports open every row with
+  a bare ``|`` and close only the rows that end in empty cells; rows closed that way all pad to one width,
+  and a row that fills that width ends there (see :class:`PipeRun`).
 * markdown rows — a line that starts and ends with ``|`` is one whole row.
 """
 
@@ -28,19 +30,51 @@ def is_cell_line(raw: str) -> bool:
     return _BARE.match(s) is not None or not s.startswith("|")
 
 
-def cells_of_line(raw: str, no: int) -> tuple[list[Cell], bool]:
-    """The cells a cell-run line holds and whether it closes its row (trailing padding dropped)."""
+def cells_of_line(raw: str, no: int) -> tuple[list[Cell], int | None]:
+    """The cells a cell-run line holds and, when it closes its row, how many empty cells pad it (dropped)."""
     s = raw.strip()
     closes = _CLOSES.search(s) is not None
     if _BARE.match(s):
         if closes:
-            return [], True
-        return [Cell([(no, "")])], False
+            return [], s.count("|")
+        return [Cell([(no, "")])], None
     pieces = s.split("|")[:-1]  # the text after the last pipe is empty
+    padding = 0
     if closes:
         while pieces and not pieces[-1].strip():
             pieces.pop()
-    return [Cell([(no, p.strip())]) for p in pieces], closes
+            padding += 1
+    return [Cell([(no, p.strip())]) for p in pieces], padding if closes else None
+
+
+class PipeRun:
+    """Cells of the cell-run shape collected until their row closes.
+
+    A row closes at a run of pipes. Where every closed row pads to the same width, that width is the
+    table's, and a row that fills it closes there too: the rows with no empty cell at their end, which such
+    exports leave unclosed.
+    """
+
+    def __init__(self) -> None:
+        self.cells: list[Cell] = []
+        self._widths: set[int] = set()
+
+    def add(self, raw: str, no: int) -> list[Cell] | None:
+        cells, padding = cells_of_line(raw, no)
+        self.cells.extend(cells)
+        width = next(iter(self._widths)) if len(self._widths) == 1 else None
+        if padding is None and (width is None or len(self.cells) < width):
+            return None
+        if padding is not None:
+            self._widths.add(len(self.cells) + padding)
+        row, self.cells = self.cells, []
+        return row
+
+    def reset(self) -> list[Cell]:
+        """The cells left open, at the end of the run; the run starts again."""
+        rest, self.cells = self.cells, []
+        self._widths = set()
+        return rest
 
 
 def markdown_cells(raw: str, no: int) -> list[Cell]:

@@ -17,6 +17,8 @@ _GAP = re.compile(r"[ \u3000]+")
 _NUMBER = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?\s*[%％]?$")
 _MAX_CELL = 80
 _SHORT = 30  # a cell of an item row, not a sentence
+_HEADER_CELL = 12
+_NOT_A_HEADER_CELL = re.compile(r"[\d:：。；;,，]")  # a figure, a label with its value, a sentence
 _FIELD_CONTEXTS = ("project_header", "evaluation_header")
 # a full stop with more text after it inside one piece: a sentence, not a cell
 _SENTENCE_INSIDE = re.compile(r"[。；;]\s*\S")
@@ -68,4 +70,8 @@ def spaced_cells(raw: str, vocab: Vocabulary, after_row: bool = False) -> list[s
     # wide gaps between short pieces right under a table row: the next row of that table
     if after_row and len(wide) >= 2 and _NUMBER.match(wide[-1]) and all(_cell_like(p) and len(p) <= _SHORT for p in wide):
         return wide
+    # or its second header row: the labels printed under a group cell (灌区改造  高效节水  河道清淤)
+    for cut in (wide, pieces):
+        if after_row and len(cut) >= 3 and all(len(p) <= _HEADER_CELL and not _NOT_A_HEADER_CELL.search(p) for p in cut):
+            return cut
     return None

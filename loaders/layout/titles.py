@@ -8,7 +8,7 @@ from loaders.model import Block, Cell, ReadDocument
 from loaders.textnorm import compact
 
 # Words that end a form title in these documents (…绩效目标表, …申报表, …自评表 …).
-TITLE_END = re.compile(r"(绩效目标表|绩效目标|申报表|自评表|汇总表|基础数据表|评价表|目标表)\s*$")
+TITLE_END = re.compile(r"(绩效目标表|绩效目标|申报表|自评表|汇总表|基础数据表|评价表|目标表|分配表|明细表|一览表)\s*$")
 _YEAR_START = re.compile(r"^\s*[(（]?\s*\d{4}\s*年")
 
 

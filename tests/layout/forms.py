@@ -148,6 +148,32 @@ FORMS: dict[str, Form] = {
         ["150", "120", "30"],
         "农村饮水安全维修养护",
     ),
+    "project target form with short level headers (一级 | 二级 | 三级 | 年度数值)": Form(
+        "项目支出目标申报表",
+        [
+            ["项目名称", "乡镇卫生院设备购置", "", ""],
+            ["项目主管部门", "某县卫生健康局", "", ""],
+            ["项目资金申请(万元)", "资金总额:", "86.5", ""],
+            ["", "财政拨款:", "86.5", ""],
+            ["", "其他:", "", ""],
+            ["项目总体情况", "为乡镇卫生院购置检验和影像设备", "", ""],
+            ["一级", "二级", "三级", "年度数值", "备注"],
+            ["产出值", "数量值", "购置设备台数", ">=12台", ""],
+            ["", "质量值", "设备验收合格率", "=100%", ""],
+            ["", "时效值", "设备投入使用时间", "当年内", ""],
+            ["效益值", "社会效益值", "基层诊疗能力", "提高", ""],
+            ["", "可持续影响值", "设备使用年限", ">=8年", ""],
+        ],
+        [
+            ("购置设备台数", ">=12台"),
+            ("设备验收合格率", "=100%"),
+            ("设备投入使用时间", "当年内"),
+            ("基层诊疗能力", "提高"),
+            ("设备使用年限", ">=8年"),
+        ],
+        ["86.5", "86.5"],
+        "乡镇卫生院设备购置",
+    ),
     "project declaration form (中期 and 年度 columns)": Form(
         "2025年度项目支出绩效目标申报表",
         [
@@ -581,6 +607,19 @@ FORMS: dict[str, Form] = {
         ["1350", "1000", "350", "800", "600", "200", "550", "400", "150"],
         None,
     ),
+    "allocation table by spending direction (groups over directions, 合计 first)": Form(
+        "2022年某省水利发展资金分配表\n单位：万元",
+        [
+            ["单位", "小计", "农田水利", "", "水土保持", "河湖管护", "", ""],
+            ["", "", "灌区改造", "高效节水", "", "河道清淤", "水质监测", "岸线整治"],
+            ["合计", "750", "200", "150", "120", "140", "80", "60"],
+            ["一、省本级小计", "170", "", "", "40", "", "70", "60"],
+            ["甲市", "580", "200", "150", "80", "140", "10", ""],
+        ],
+        [],
+        ["750", "200", "150", "120", "140", "80", "60", "170", "40", "70", "60", "580", "200", "150", "80", "140", "10"],
+        None,
+    ),
     "allocation table by item": Form(
         "2021年某县林业改革发展资金分配表\n单位：万元",
         [
@@ -628,6 +667,34 @@ def pipe_cells(f: Form) -> str:
 def blank_line_cells(f: Form) -> str:
     """A web table copied cell by cell: one printed cell per line, blank lines between."""
     return "\n\n".join([f.title, *[c for row in f.rows for c in _printed(row)]]) + "\n"
+
+
+def pipe_cells_opened(f: Form) -> str:
+    """One cell per line followed by ' |', each row opened by a bare '|'; only a row that ends in empty cells
+    is closed, by one line of as many bars as it has empty cells at its end."""
+    width = max(len(r) for r in f.rows)
+    out = [f.title]
+    for row in f.rows:
+        row = row + [""] * (width - len(row))
+        printed = len(row)
+        while printed and not row[printed - 1]:
+            printed -= 1
+        out.append("|")
+        out += [f"{c} |" if c else "|" for c in row[:printed]]
+        if printed < width:
+            out.append("|" * (width - printed))
+    return "\n".join(out) + "\n"
+
+
+def blank_line_cells_with_empties(f: Form) -> str:
+    """A web table copied cell by cell, blank lines between, an empty cell inside a row as a line of a space."""
+    out = [f.title]
+    for row in f.rows:
+        printed = len(row)
+        while printed and not row[printed - 1]:
+            printed -= 1
+        out += [c or " " for c in row[:printed]]
+    return "\n\n".join(out) + "\n"
 
 
 def cell_lines(f: Form) -> str:
@@ -713,7 +780,9 @@ def ocr_page(f: Form) -> str:
 
 LAYOUTS: dict[str, Callable[[Form], str]] = {
     "cell then pipe, rows closed by bars": pipe_cells,
+    "cell then pipe, rows opened by a bar": pipe_cells_opened,
     "one cell per line, blank lines between": blank_line_cells,
+    "one cell per line, blank lines between, empty cells as spaces": blank_line_cells_with_empties,
     "one cell per line": cell_lines,
     "markdown rows": markdown_full,
     "markdown rows shifted by merges": markdown_shifted,

@@ -23,7 +23,33 @@ _BASIC_DATA_UNCUT = (
     "glued, the 基础数据表's item rows (1、公务用车…12109) run their figures together with no header run of "
     "known money columns to cut them by"
 )
+_DIRECTIONS_UNMARKED = (
+    "a header of spending directions no vocabulary lists, its empty cells dropped: in a stream or a glued run "
+    "nothing tells where the header's two rows end or which figure stands under which direction"
+)
 KNOWN_GAPS = {
+    **{
+        ("allocation table by spending direction (groups over directions, 合计 first)", layout): _DIRECTIONS_UNMARKED
+        for layout in (
+            "one cell per line, blank lines between",
+            "one cell per line, blank lines between, empty cells as spaces",
+            "one cell per line",
+            "cells glued, a row per line",
+            "whole form glued on one line",
+            "OCR page on one line",
+        )
+    },
+    **{
+        ("project target form with short level headers (一级 | 二级 | 三级 | 年度数值)", layout): (
+            "glued, a target printed as words only (当年内, 提高) runs into the indicator's name with no number or "
+            "comparator to cut at"
+        )
+        for layout in ("cells glued, a row per line", "whole form glued on one line")
+    },
+    ("department basic data table (基础数据表)", "cell then pipe, rows opened by a bar"): (
+        "no row ends in an empty cell, so no closing run of bars gives the table's width, and its rows are not of "
+        "one shape (a row of years under each block label) for the width to be found from its columns"
+    ),
     **{
         ("department basic data table (基础数据表)", layout): _BASIC_DATA_UNCUT
         for layout in (
