@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from loaders.layout import flagged_rows
 from loaders.model import Block, Cell
 from loaders.textnorm import to_simplified
 from loaders.vocabulary import SEEDS, Vocabulary, is_money_key, normalise_label
@@ -581,8 +582,15 @@ def _blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, stat
     text = _matchable(raw)
     if state is not None and state.header:
         text = _PAGE_MARK.sub(lambda m: " " * len(m.group(0)), text, count=1)
-    tokens = _labels(text, vocab)
     blocks: list[Block] = []
+    if state is not None and state.header and not _labels(text[:_MAX_ROW], vocab):
+        # a page or a line that goes on with rows closed by a flag: they are read before any label after them
+        rest = _flagged(
+            text.strip(), state, lambda cells: blocks.append(Block("row", no, no, cells=_cells(cells, no), page=page))
+        )
+        if rest is not None:
+            return blocks + (_blocks_of_line(rest, no, page, vocab, state) if rest else [])
+    tokens = _labels(text, vocab)
     # under an indicator header, a funding label that runs on into words (项目资金到位率) is part of a name, and
     # so are labels right after a 二级 label that are not a header run (数量指标项目完成率…, 数量指标预算执行率≥95%)
     in_table = _is_indicator_header(state) if state is not None else False
@@ -659,7 +667,10 @@ def _blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, stat
             and tokens[k + len(run)].text not in {t.text for t in run}  # 合计 met again opens the first row
         ):
             run.append(tokens[k + len(run)])
-        end = tokens[k + len(run)].start if k + len(run) < len(tokens) else len(text)
+        if len(run) >= 3 and all(t.context in _HEADER_CONTEXTS for t in run):
+            run = _across_misread(run, tokens, k, text)
+        taken = sum(1 for t in run if t.kind != "misread")
+        end = tokens[k + taken].start if k + taken < len(tokens) else len(text)
         periods = _period_run(tokens, k, vocab)
         if periods:
             # a funding block's columns by period (中期资金总额 | 年度资金总额): its rows' digits are cut per column
@@ -691,7 +702,7 @@ def _blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, stat
                     row(cells)
             else:
                 _tail(value, state, row, para)
-            k += len(run)
+            k += taken
             continue
         value = text[tok.start + len(tok.text) : end]
         if tok.key == "total_row" and state.in_items:
@@ -1191,11 +1202,50 @@ def _tail(value: str, state: _State, row, para) -> None:
     text = value.strip()
     if not text:
         return
+    rest = _flagged(text, state, row)
+    if rest is not None:
+        if rest:
+            para(rest)
+        return
     cut = _row_values(text, state)
     if len(cut) > 1:
         row(["", *cut])
     else:
         para(text)
+
+
+_MISREAD_LABEL = re.compile(r"[^\d%。，,；;：:]{2,8}")
+
+
+def _across_misread(run: list[_Token], tokens: list[_Token], k: int, text: str) -> list[_Token]:
+    """A header run broken by one column label that OCR misread (年成值全完值 for 全年完成值) goes on after it:
+    the misread piece is a column of its own, unknown, between two runs of known labels."""
+    n = k + len(run)
+    end = run[-1].start + len(run[-1].text)
+    if n < len(tokens) and tokens[n].context in _HEADER_CONTEXTS and _MISREAD_LABEL.fullmatch(text[end : tokens[n].start]):
+        rest = [tokens[n]]
+        while (
+            n + len(rest) < len(tokens)
+            and tokens[n + len(rest)].context in _HEADER_CONTEXTS
+            and rest[-1].start + len(rest[-1].text) == tokens[n + len(rest)].start
+        ):
+            rest.append(tokens[n + len(rest)])
+        if len(rest) >= 2:
+            misread = _Token("misread", text[end : tokens[n].start], end, run[-1].context, None)
+            return [*run, misread, *rest]
+    return run
+
+
+def _flagged(text: str, state: _State, row) -> str | None:
+    """Rows of a no-level indicator table closed by their 是否核心指标 flag (see :mod:`flagged_rows`), and the
+    text after them; None when ``text`` does not start with such rows."""
+    keys = _header_keys(state.header)
+    cut = flagged_rows.rows(text, keys, split_numbers) if flagged_rows.applies(keys) else None
+    if cut is None:
+        return None
+    for cells in cut[0]:
+        row(cells)
+    return cut[1]
 
 
 def _lead(text: str, para) -> None:

@@ -66,8 +66,8 @@ KNOWN_GAPS = {
     },
     **{
         ("department self-evaluation with no levels (调整指标值, 是否核心指标)", layout): (
-            "glued, rows with no level label to open them and the unit, 指标性质 and scores run into the values "
-            "(控制率%定量指标100%100%92%100%22否): no cut of them is settled"
+            "glued, the budget row's figures (62065564097.71%) stand under a block label printed above its columns "
+            "and are not cut: its indicators are read (rows closed by the 是否核心指标 flag), its amounts are not"
         )
         for layout in ("cells glued, a row per line", "whole form glued on one line")
     },

@@ -1,7 +1,7 @@
 """The loaders on real documents from other provinces: ../shared/real/, scored by its own scorer.
 
-The issue's bars are projects ≥ 90 %, amounts ≥ 90 %, indicators ≥ 85 %, precision ≥ 98 %. Not all are met
-yet; this test holds the floor reached so far (a ratchet: raise it as the reading improves, never lower it)
+The issue's bars are projects ≥ 90 %, amounts ≥ 90 %, indicators ≥ 85 %, precision ≥ 98 %. All but projects
+are met; this test holds the floor reached so far (a ratchet: raise it as the reading improves, never lower it)
 and checks that no document with budget-performance content ends as ``failed``.
 """
 
@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "real"
-FLOORS = "projects=0.85,funding=0.80,indicators=0.65,precision=0.98"
+FLOORS = "projects=0.85,funding=0.90,indicators=0.85,precision=0.98"
 
 pytestmark = pytest.mark.skipif(not (REAL / "score.py").exists(), reason="../shared/real is not beside the checkout")
 
