@@ -141,6 +141,14 @@ def lay_out(lines: list[Line]) -> list[Block]:
     for i, line in enumerate(lines):
         raw = line.text.rstrip("\r\n")
         kind = kinds[i]
+        if (
+            kind == "text"
+            and pipe_run.is_open
+            and lines[i - 1].text.strip(" |\r\n")  # right after a cell with text, not after an empty one
+            and (i + 1 == len(lines) or kinds[i + 1] == "pipecell")
+        ):
+            pipe_run.hold(raw, line.no)
+            continue
         if kind != "pipecell":
             flush_pipes()
         if kind == "pipecell":

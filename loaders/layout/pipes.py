@@ -58,9 +58,24 @@ class PipeRun:
     def __init__(self) -> None:
         self.cells: list[Cell] = []
         self._widths: set[int] = set()
+        self._held: list[tuple[int, str]] = []
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.cells)
+
+    def hold(self, raw: str, no: int) -> None:
+        """A line with no pipe inside an open row: the first line of the next cell, broken over lines
+        (or the last cell of a text cut off before its pipe)."""
+        self._held.append((no, raw.strip()))
 
     def add(self, raw: str, no: int) -> list[Cell] | None:
         cells, padding = cells_of_line(raw, no)
+        if self._held:
+            first = cells[0] if cells else Cell([])
+            first.fragments[:0] = self._held
+            cells = cells or [first]
+            self._held = []
         self.cells.extend(cells)
         width = next(iter(self._widths)) if len(self._widths) == 1 else None
         if padding is None and (width is None or len(self.cells) < width):
@@ -73,7 +88,9 @@ class PipeRun:
     def reset(self) -> list[Cell]:
         """The cells left open, at the end of the run; the run starts again."""
         rest, self.cells = self.cells, []
-        self._widths = set()
+        if self._held:
+            rest.append(Cell(self._held))
+        self._widths, self._held = set(), []
         return rest
 
 

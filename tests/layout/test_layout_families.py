@@ -251,3 +251,11 @@ def test_glued_scored_rows_with_numbered_names_and_one_character_answers():
     assert ["数量指标", "指标1发放稻种", "10", "500吨", "500吨", "10", ""] in rows
     assert ["时效指标", "指标12022年10月底前完成发放", "10", "10月底完成", "10月底完成", "10", ""] in rows
     assert ["成本指标", "指标1采购价格不高于市场价", "10", "是", "是", "10", ""] in rows
+
+
+def test_a_pipe_cell_broken_over_lines_is_one_cell():
+    """A cell-run export breaks a long cell's text over lines and puts the pipe after its last line; a text
+    cut off before its last pipe ends in such a line."""
+    text = "项目名称 |\n乡村道路\n养护工程 |\n||||\n资金总额 |\n120 |\n||\n实施单位 |\n某县公路\n"
+    rows = [b.texts for b in read_text(text.encode()).blocks if b.kind == "row"]
+    assert rows == [["项目名称", "乡村道路养护工程"], ["资金总额", "120"], ["实施单位", "某县公路"]]
