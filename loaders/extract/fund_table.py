@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from loaders.amounts import parse_money, unit_from_header
 from loaders.extract.common import PLACEHOLDERS, UNIT_IN_LABEL, YEAR, is_title_text, merge_rows_to_width
@@ -69,8 +70,10 @@ class FundTable:
         return any(c.is_indicator for c in self.columns)
 
 
+@lru_cache(maxsize=1 << 16)
 def _lookup(vocab: Vocabulary, context: str, text: str) -> tuple[str | None, str | None]:
-    """(field key, unit printed in the label) for a header cell."""
+    """(field key, unit printed in the label) for a header cell; every row of every table asks, for
+    both table contexts, so the answers are kept."""
     m = UNIT_IN_LABEL.search(text)
     unit = m.group("unit") if m else None
     label = UNIT_IN_LABEL.sub("", text) if m else text
@@ -136,7 +139,7 @@ def _category_header(blocks: list[Block], i: int, vocab: Vocabulary, context: st
     spending directions: a header row naming a recipient and a total, possibly over a row of the
     directions a group column divides into, then a row of a label and numbers filling the width."""
     top = blocks[i]
-    if top.kind != "row":
+    if top.kind != "row" or len(top.cells) < MIN_HEADER_HITS or i + 1 >= len(blocks) or blocks[i + 1].kind != "row":
         return None
     filled = [c for c in top.cells if not c.is_empty]
     keys = [_lookup(vocab, context, c.text)[0] for c in filled]

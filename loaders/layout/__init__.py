@@ -176,6 +176,18 @@ def lay_out(lines: list[Line]) -> list[Block]:
                 for cells in stream.rows_of([Cell([(line.no, p)]) for p in page_cells], vocab):
                     _append_row(blocks, cells, line.page, vocab)
                 continue
+            pieces = raw.split()
+            figures = stream.figures_table(pieces, vocab) if len(pieces) >= _MIN_PAGE_CELLS else None
+            if figures is not None:
+                # a page of figures under labels the vocabulary does not know: its rows by their width
+                start, width, stop = figures
+                if start:
+                    blocks.append(Block("paragraph", line.no, line.no, text=" ".join(pieces[:start]), page=line.page))
+                for k in range(start, stop, width):
+                    _append_row(blocks, [Cell([(line.no, p)]) for p in pieces[k : k + width]], line.page, vocab)
+                if stop < len(pieces):
+                    blocks.append(Block("paragraph", line.no, line.no, text=" ".join(pieces[stop:]), page=line.page))
+                continue
             previous = blocks[-1] if blocks else None
             after_spaced = previous is not None and previous.kind == "row" and previous.line_end == line.no - 1
             spaced = None if _TITLE_END.search(raw.strip()) else spaced_cells(raw, vocab, after_spaced)
@@ -270,7 +282,15 @@ def _cells_between_blank_lines(blocks: list[Block], vocab, spaces: set[int]) -> 
                 j += 1
         run = blocks[i:j]
         texts = [b.text for b in run]
-        if len(run) >= _MIN_STREAM_CELLS and stream.label_count(texts, vocab) >= _MIN_STREAM_LABELS:
+        figures = stream.figures_table(texts, vocab) if len(run) >= _MIN_STREAM_CELLS else None
+        if figures is not None and stream.label_count(texts, vocab) < _MIN_STREAM_LABELS:
+            # a table of figures under labels the vocabulary does not know: cut by the width of its rows
+            start, width, stop = figures
+            out.extend(run[:start])
+            for k in range(start, stop, width):
+                _append_row(out, [Cell([(b.line_start, b.text)]) for b in run[k : k + width]], run[k].page, vocab)
+            out.extend(run[stop:])
+        elif len(run) >= _MIN_STREAM_CELLS and stream.label_count(texts, vocab) >= _MIN_STREAM_LABELS:
             # the title and year above the table stay paragraphs: the table starts at its first label
             first = next(k for k, t in enumerate(texts) if stream.label_count([t], vocab))
             out.extend(run[:first])

@@ -245,3 +245,37 @@ def _indicator_rows(body: list[Cell], columns: list[str | None]) -> list[list[Ce
     ends = best[n][1] if best[n] else []
     starts = [0, *ends[:-1]]
     return [body[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+_FIGURE = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?$")
+_MIN_FIGURE_ROWS = 2
+
+
+def figures_table(texts: list[str], vocab: Vocabulary) -> tuple[int, int, int] | None:
+    """A table of figures in a stream whose column labels the vocabulary does not know (an allocation by
+    spending direction: 单位 | 下达资金 | 慢病管理 | 妇幼保健 …): (where its header starts, its width, where its
+    rows end), or None.
+
+    The first row of figures gives the width (its label and its numbers); the header is as many label
+    cells before it, and must name a recipient or a total the vocabulary knows; every row after is a
+    label and that many numbers. Rows with empty cells dropped have no width to be cut by."""
+    first = next((k for k, t in enumerate(texts) if _FIGURE.match(t.strip())), None)
+    if first is None or first < 2:
+        return None
+    end = first
+    while end < len(texts) and _FIGURE.match(texts[end].strip()):
+        end += 1
+    width = end - first + 1
+    start = first - 1 - width
+    if width < 3 or start < 0:
+        return None
+    header = texts[start : first - 1]
+    if any(_FIGURE.match(t.strip()) for t in header) or not any(vocab.lookup("summary_column", t) for t in header):
+        return None
+    stop = first - 1
+    while stop + width <= len(texts):
+        row = texts[stop : stop + width]
+        if _FIGURE.match(row[0].strip()) or not all(_FIGURE.match(t.strip()) for t in row[1:]):
+            break
+        stop += width
+    return (start, width, stop) if (stop - first + 1) // width >= _MIN_FIGURE_ROWS else None

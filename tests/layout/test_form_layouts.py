@@ -40,6 +40,13 @@ KNOWN_GAPS = {
         )
     },
     **{
+        ("allocation table by spending direction (one header row)", layout): (
+            "glued, direction labels no vocabulary lists run into each other and into the figures "
+            "(慢病管理妇幼保健健康教育职业病防治县卫健局86.540…): no label or number shape cuts them"
+        )
+        for layout in ("cells glued, a row per line", "whole form glued on one line")
+    },
+    **{
         ("project target form with short level headers (一级 | 二级 | 三级 | 年度数值)", layout): (
             "glued, a target printed as words only (当年内, 提高) runs into the indicator's name with no number or "
             "comparator to cut at"
