@@ -76,6 +76,7 @@ def parse_document(doc: ReadDocument, vocab: Vocabulary | None = None) -> Parsed
 
 _FIGURE = re.compile(r"^[-+]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?$|^[-+]?\d+\.\d+$|^[-+]?\d{2,}$")
 _MIN_FIGURE_ROWS = 2
+_WIDE_ROW_FIGURES = 3
 # a figure, not a year (2024年) nor a list number (1、)
 _BARE_FIGURE = re.compile(r"(?<![\d.])\d+(?:[,，]\d{3})*(?:\.\d+)?(?![\d.]|\s*[年、])")
 
@@ -83,12 +84,14 @@ _BARE_FIGURE = re.compile(r"(?<![\d.])\d+(?:[,，]\d{3})*(?:\.\d+)?(?![\d.]|\s*[
 def _figures_not_read(doc: ReadDocument, covered: set[int]) -> list[IssueRecord]:
     """Table rows of figures outside every form (an allocation table whose header no vocabulary names): the
     document is only partly read, and its status says so with the first such row."""
-    rows = [
-        b
+    figures = {
+        i: sum(1 for c in b.cells if _FIGURE.match(c.text.strip()))
         for i, b in enumerate(doc.blocks)
-        if i not in covered and b.kind == "row" and sum(1 for c in b.cells if _FIGURE.match(c.text.strip())) >= 1
-    ]
-    if len(rows) < _MIN_FIGURE_ROWS:
+        if i not in covered and b.kind == "row"
+    }
+    rows = [doc.blocks[i] for i, n in figures.items() if n >= 1]
+    # two rows of figures, or one wide one (a table whose rows the layout could not cut)
+    if len(rows) < _MIN_FIGURE_ROWS and not any(n >= _WIDE_ROW_FIGURES for n in figures.values()):
         return []
     text = " | ".join(t for t in rows[0].texts if t)
     return [

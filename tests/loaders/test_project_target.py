@@ -109,3 +109,11 @@ def test_rows_of_figures_outside_every_form_make_the_document_partial():
     assert [f.amounts[0].value_wan for f in parsed.forms] == [50]
     assert document_status(parsed)[0] == "partial"
     assert [(i.code, i.line_no) for i in parsed.issues if i.code == "figures_not_read"] == [("figures_not_read", 3)]
+
+
+def test_one_wide_row_of_figures_outside_every_form_makes_the_document_partial():
+    """A table whose rows a layout could not cut arrives as one wide row of figures: still reported."""
+    table = "某某资金安排情况\n地方\t批次甲\t批次乙\t批次丙\n甲镇 35.5 12 9 乙镇 20 8 6\t17.5\t22\t30\n\n"
+    parsed = _parsed_text(table + _ROAD_FORM + "年度资金总额\t50万元\n" + _ROAD_INDICATORS)
+    assert document_status(parsed)[0] == "partial"
+    assert [i.code for i in parsed.issues if i.code == "figures_not_read"] == ["figures_not_read"]
