@@ -24,6 +24,8 @@ _SENTENCE_UNITS = r"百万元|亿元|万元|千元|元|(?:亿|万)(?=余?元|[\s
 _AMOUNT = re.compile(rf"(?<![\d.*])(?P<num>{_NUMBER})\s*(?P<unit>{_SENTENCE_UNITS}|%|％)")
 _BARE = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>{_MONEY_UNITS})?\s*$")
 # a money unit printed after a label in brackets (资金总额（万元）)
+# a table cell that is a bare figure (1,250,000.00 · -3 · 86.5): no unit, no rate
+FIGURE = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?$")
 UNIT_IN_LABEL = re.compile(r"[（(]\s*(?P<unit>百万元|亿元|万元|千元|元)\s*[)）]")
 _UNIT_HEADER = re.compile(r"单位\s*[:：]\s*(?P<unit>百万元|亿元|万元|千元|元)")
 # Words that open a list of parts of the amount just before them (其中：…, 主要为…, 包括…, 分别为…).

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from loaders.amounts import parse_money, unit_from_header
+from loaders.amounts import FIGURE, parse_money, unit_from_header
 from loaders.extract.common import PLACEHOLDERS, UNIT_IN_LABEL, YEAR, is_title_text, merge_rows_to_width
 from loaders.model import AmountRecord, Block, Cell, ExtractedForm, FieldRecord, IndicatorRecord, IssueRecord, ReadDocument
 from loaders.textnorm import compact
@@ -115,7 +115,7 @@ def _with_sub_header(top: Block, sub: Block, vocab: Vocabulary, context: str) ->
         return None
     g = groups[0]
     if len(sub.cells) == len(top.cells) and all(k >= g for k, c in enumerate(sub.cells) if not c.is_empty):
-        cells = [s if not s.is_empty else t for t, s in zip(top.cells, sub.cells, strict=True)]
+        cells = _by_position(top, sub)
     else:
         filled = [c for c in top.cells if not c.is_empty]
         at = filled.index(top.cells[g])
@@ -126,6 +126,12 @@ def _with_sub_header(top: Block, sub: Block, vocab: Vocabulary, context: str) ->
 
 
 _NAME_KEYS = ("seq", "project_name", "region", "implementing_unit")
+
+
+def _by_position(top: Block, sub: Block) -> list[Cell]:
+    """A two-level header printed cell for cell: each label under a group takes its column, the others stay."""
+    return [s if not s.is_empty else t for t, s in zip(top.cells, sub.cells, strict=True)]
+
 
 # An allocation table by spending direction (单位 | 小计 | 造林 | 森林抚育 …) names its columns by what the
 # money is for, words no vocabulary lists. Such a column is money, a part of the row's total, when the
@@ -141,18 +147,16 @@ def _category_header(blocks: list[Block], i: int, vocab: Vocabulary, context: st
     top = blocks[i]
     if top.kind != "row" or len(top.cells) < MIN_HEADER_HITS or i + 1 >= len(blocks) or blocks[i + 1].kind != "row":
         return None
-    filled = [c for c in top.cells if not c.is_empty]
-    keys = [_lookup(vocab, context, c.text)[0] for c in filled]
-    if not (any(k in _RECIPIENTS for k in keys) and any(k in MONEY_KEYS for k in keys)):
+    keys = {k: _lookup(vocab, context, c.text)[0] for k, c in enumerate(top.cells) if not c.is_empty}
+    if not (any(k in _RECIPIENTS for k in keys.values()) and any(k in MONEY_KEYS for k in keys.values())):
         return None
-    unknown = [c for c, k in zip(filled, keys, strict=True) if k is None]
-    if not unknown or any(_AMOUNT.match(c.text.strip()) for c in unknown):
+    unknown_at = [k for k, key in keys.items() if key is None]
+    if not unknown_at or any(_AMOUNT.match(top.cells[k].text.strip()) for k in unknown_at):
         return None
     j = i + 1
     header = top
     if j < len(blocks) and _is_label_row(blocks[j], vocab, context):
         data = blocks[j + 1] if j + 1 < len(blocks) else None
-        unknown_at = [k for k, c in enumerate(top.cells) if not c.is_empty and _lookup(vocab, context, c.text)[0] is None]
         header = _with_direction_groups(top, blocks[j], data, unknown_at) if data is not None else None
         if header is None:
             return None
@@ -190,8 +194,7 @@ def _with_direction_groups(top: Block, sub: Block, data: Block, unknown_at: list
     than groups, the last ones); the directions are shared evenly among the groups, in order. The column
     labels are then a reading, not print: the amounts are the same whichever group a direction is under."""
     if len(top.cells) == len(sub.cells) == len(data.cells):
-        # printed cell for cell: a direction stands under its group
-        cells = [s if not s.is_empty else t for t, s in zip(top.cells, sub.cells, strict=True)]
+        cells = _by_position(top, sub)  # printed cell for cell: a direction stands under its group
     else:
         cells = _shared_among_groups(top, [c for c in sub.cells if not c.is_empty], len(data.cells), unknown_at)
     if cells is None or len(cells) != len(data.cells):
@@ -352,7 +355,7 @@ def _ends_table(block: Block, vocab: Vocabulary, context: str) -> bool:
     )
 
 
-_AMOUNT = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?$")
+_AMOUNT = FIGURE
 
 
 # numbers that are not money: 补助人数（人）, 补助标准（元/人）; a column whose label prints a unit holds numbers
@@ -403,8 +406,9 @@ def _read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[Fun
     i = 0
     blocks = doc.blocks
     while i < len(blocks):
-        directions = None if is_table_header(blocks[i], vocab, context) else _category_header(blocks, i, vocab, context)
-        if directions is None and not is_table_header(blocks[i], vocab, context):
+        labelled = is_table_header(blocks[i], vocab, context)
+        directions = None if labelled else _category_header(blocks, i, vocab, context)
+        if not labelled and directions is None:
             i += 1
             continue
         header_rows = [blocks[i]]

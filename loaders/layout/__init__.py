@@ -183,8 +183,7 @@ def lay_out(lines: list[Line]) -> list[Block]:
                 start, width, stop = figures
                 if start:
                     blocks.append(Block("paragraph", line.no, line.no, text=" ".join(pieces[:start]), page=line.page))
-                for k in range(start, stop, width):
-                    _append_row(blocks, [Cell([(line.no, p)]) for p in pieces[k : k + width]], line.page, vocab)
+                _append_rows_of_width(blocks, [Cell([(line.no, p)]) for p in pieces[start:stop]], width, line.page, vocab)
                 if stop < len(pieces):
                     blocks.append(Block("paragraph", line.no, line.no, text=" ".join(pieces[stop:]), page=line.page))
                 continue
@@ -255,6 +254,12 @@ def _append_row(blocks: list[Block], cells: list[Cell], page: int | None, vocab)
     blocks.append(Block("row", cells[0].line, max(c.line_end for c in cells), cells=cells, page=page, positional=False))
 
 
+def _append_rows_of_width(blocks: list[Block], cells: list[Cell], width: int, page: int | None, vocab) -> None:
+    """A table of figures (see :func:`stream.figures_table`): its cells cut into rows of its width."""
+    for k in range(0, len(cells), width):
+        _append_row(blocks, cells[k : k + width], page, vocab)
+
+
 def _cell_like(block: Block) -> bool:
     text = block.text
     return block.kind == "paragraph" and 0 < len(text) <= _MAX_STREAM_CELL and not _SENTENCE_INSIDE.search(text)
@@ -287,8 +292,7 @@ def _cells_between_blank_lines(blocks: list[Block], vocab, spaces: set[int]) -> 
             # a table of figures under labels the vocabulary does not know: cut by the width of its rows
             start, width, stop = figures
             out.extend(run[:start])
-            for k in range(start, stop, width):
-                _append_row(out, [Cell([(b.line_start, b.text)]) for b in run[k : k + width]], run[k].page, vocab)
+            _append_rows_of_width(out, [Cell([(b.line_start, b.text)]) for b in run[start:stop]], width, run[start].page, vocab)
             out.extend(run[stop:])
         elif len(run) >= _MIN_STREAM_CELLS and stream.label_count(texts, vocab) >= _MIN_STREAM_LABELS:
             # the title and year above the table stay paragraphs: the table starts at its first label

@@ -583,7 +583,7 @@ def _blocks_of_line(raw: str, no: int, page: int | None, vocab: Vocabulary, stat
     if state is not None and state.header:
         text = _PAGE_MARK.sub(lambda m: " " * len(m.group(0)), text, count=1)
     blocks: list[Block] = []
-    if state is not None and state.header and not _labels(text[:_MAX_ROW], vocab):
+    if state is not None and flagged_rows.applies(_header_keys(state.header)) and not _labels(text[:_MAX_ROW], vocab):
         # a page or a line that goes on with rows closed by a flag: they are read before any label after them
         rest = _flagged(
             text.strip(), state, lambda cells: blocks.append(Block("row", no, no, cells=_cells(cells, no), page=page))

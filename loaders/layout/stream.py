@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from loaders.amounts import UNIT_IN_LABEL
+from loaders.amounts import FIGURE, UNIT_IN_LABEL
 from loaders.layout.glued import REGION_NAME
 from loaders.model import Cell
 from loaders.vocabulary import Vocabulary, is_money_key
@@ -247,7 +247,7 @@ def _indicator_rows(body: list[Cell], columns: list[str | None]) -> list[list[Ce
     return [body[a:b] for a, b in zip(starts, ends, strict=True)]
 
 
-_FIGURE = re.compile(r"^[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?$")
+_FIGURE = FIGURE
 _MIN_FIGURE_ROWS = 2
 
 
