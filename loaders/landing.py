@@ -245,8 +245,9 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
     for issue in parsed.issues:
         issue_seq += 1
         out["parse_issues"].append(dict(document_id=doc_id, form_id=None, issue_seq=issue_seq, **issue.__dict__))
+    form_ids = {id(form): f"{doc_id[:16]}:{n}" for n, form in enumerate(parsed.forms, start=1)}
     for n, form in enumerate(parsed.forms, start=1):
-        form_id = f"{doc_id[:16]}:{n}"
+        form_id = form_ids[id(form)]
         out["forms"].append(
             dict(
                 form_id=form_id,
@@ -263,8 +264,9 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
         for k, f in enumerate(form.fields, start=1):
             out["form_fields"].append(dict(form_id=form_id, document_id=doc_id, field_seq=k, **f.__dict__))
         for k, a in enumerate(form.amounts, start=1):
-            row = {key: v for key, v in a.__dict__.items() if key != "parent_seq"}
-            row["parent_amount_id"] = f"{form_id}:a{a.parent_seq + 1}" if a.parent_seq is not None else None
+            row = {key: v for key, v in a.__dict__.items() if key not in ("parent_seq", "parent_form")}
+            parent_form_id = form_ids[id(a.parent_form)] if a.parent_form is not None else form_id
+            row["parent_amount_id"] = f"{parent_form_id}:a{a.parent_seq + 1}" if a.parent_seq is not None else None
             row["item_label_key"] = normalise_label(a.item_label_printed or "")
             row["section_key"] = normalise_label(a.section) if a.section else None
             out["amounts"].append(dict(amount_id=f"{form_id}:a{k}", form_id=form_id, document_id=doc_id, amount_seq=k, **row))

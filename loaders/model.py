@@ -124,6 +124,8 @@ class AmountRecord:
     stage_printed: str | None = None
     year: int | None = None
     parent_seq: int | None = None  # index (in the form's amounts list) of the parent amount
+    # the form holding the parent when it is another one (a table row's money under its 合计 row)
+    parent_form: ExtractedForm | None = field(default=None, repr=False, compare=False)
     section: str | None = None
     placement: str = "exact"
 
@@ -178,6 +180,9 @@ class ExtractedForm:
     amounts: list[AmountRecord] = field(default_factory=list)
     indicators: list[IndicatorRecord] = field(default_factory=list)
     issues: list[IssueRecord] = field(default_factory=list)
+    # a row of a table: (the table, the row's order in it, how much of the table the row adds up as
+    # extract.table_totals.rank says); not landed, it links the rows' money to their totals
+    table_row: tuple[tuple, int, int] | None = field(default=None, repr=False, compare=False)
 
 
 def form_over(doc: ReadDocument, span: FormSpan, form_kind: str | None = None) -> tuple[list[Block], ExtractedForm]:

@@ -33,6 +33,18 @@ def warehouse_con(built_warehouse):
     con.close()
 
 
+def warehouse_of(fixtures: Path, tmp_path_factory) -> Path:
+    """The full job run on a folder of our own fixture texts, into a warehouse of its own."""
+    import shutil
+
+    docs = tmp_path_factory.mktemp(f"{fixtures.name}_docs")
+    for f in fixtures.glob("*.txt"):
+        shutil.copy(f, docs / f.name)
+    warehouse = tmp_path_factory.mktemp(f"{fixtures.name}_wh") / "jixiao.duckdb"
+    pipeline.run(docs, warehouse, target="test")
+    return warehouse
+
+
 def copy_of_night(base: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
     """A private copy of a documents folder and the warehouse a night published from it."""
     import shutil

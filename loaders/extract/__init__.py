@@ -14,6 +14,7 @@ from types import ModuleType
 
 from loaders.amounts import amounts_in_sentence, unit_from_header
 from loaders.errors import NotAPerformanceDocument
+from loaders.extract import table_totals
 from loaders.extract.common import unplaced
 from loaders.model import FormSpan, IssueRecord, ParsedDocument, ReadDocument
 from loaders.vocabulary import Vocabulary, load_vocabulary
@@ -59,6 +60,7 @@ def parse_document(doc: ReadDocument, vocab: Vocabulary | None = None) -> Parsed
     if not chosen:
         raise NotAPerformanceDocument("no performance form recognised (not a budget-performance document?)")
     forms = [mod.extract(doc, span, vocab) for mod, span in chosen]
+    table_totals.link(forms)
     covered = {i for _, s in chosen for i in range(s.block_start, s.block_end)}
     issues: list[IssueRecord] = [
         unplaced(b, "row_outside_forms", "info")

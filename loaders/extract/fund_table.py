@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from loaders.amounts import FIGURE, parse_money, unit_from_header
+from loaders.extract import table_totals
 from loaders.extract.common import PLACEHOLDERS, UNIT_IN_LABEL, YEAR, is_title_text, merge_rows_to_width
 from loaders.model import AmountRecord, Block, Cell, ExtractedForm, FieldRecord, IndicatorRecord, IssueRecord, ReadDocument
 from loaders.textnorm import compact
@@ -140,14 +141,19 @@ DIRECTION_PART = "funding_part_direction"
 _WRAPPED = re.compile(r"\S\s+\S")  # a label wrapped inside a narrow cell is printed with spaces
 
 
-def _category_header(blocks: list[Block], i: int, vocab: Vocabulary, context: str) -> tuple[Block, int] | None:
-    """(the header, the index of its first data row) of an allocation table whose other columns are
+def _category_header(blocks: list[Block], i: int, vocab: Vocabulary, context: str) -> tuple[Block, int, str | None] | None:
+    """(the header, the index of its first data row, the label of a qualified total column) of an
+    allocation table whose other columns are
     spending directions: a header row naming a recipient and a total, possibly over a row of the
     directions a group column divides into, then a row of a label and numbers filling the width."""
     top = blocks[i]
     if top.kind != "row" or len(top.cells) < MIN_HEADER_HITS or i + 1 >= len(blocks) or blocks[i + 1].kind != "row":
         return None
     keys = {k: _lookup(vocab, context, c.text)[0] for k, c in enumerate(top.cells) if not c.is_empty}
+    qualified = None
+    if not any(k in MONEY_KEYS for k in keys.values()):
+        keys = _with_qualified_total(top, keys, vocab, context)
+        qualified = next((top.cells[k].text for k, key in keys.items() if key in MONEY_KEYS), None)
     if not (any(k in _RECIPIENTS for k in keys.values()) and any(k in MONEY_KEYS for k in keys.values())):
         return None
     unknown_at = [k for k, key in keys.items() if key is None]
@@ -163,7 +169,26 @@ def _category_header(blocks: list[Block], i: int, vocab: Vocabulary, context: st
         j += 1
     if j >= len(blocks) or not _is_figures_row(blocks[j], len(header.cells)):
         return None
-    return header, j
+    return header, j, qualified
+
+
+_PER_UNIT = re.compile(r"人均|户均|亩均|标准|每")
+
+
+def _with_qualified_total(top: Block, keys: dict[int, str | None], vocab: Vocabulary, context: str) -> dict[int, str | None]:
+    """A direction table's total is often a known total label qualified in front (本次下达 + 资金金额): the
+    first or last labelled column whose label ends in a total label, unless it is a rate (人均金额)."""
+    if not keys:
+        return keys
+    ends = [k for k in (min(keys), max(keys)) if keys[k] is None]
+    ends += [k for k in keys if keys[k] is None and k not in ends and keys.get(k - 1) in _RECIPIENTS]
+    for k in ends:
+        label = UNIT_IN_LABEL.sub("", top.cells[k].text).strip()
+        if _PER_UNIT.search(label):
+            continue
+        if any(_lookup(vocab, context, label[n:])[0] == MONEY_KEYS[0] for n in range(1, len(label) - 1)):
+            return {**keys, k: MONEY_KEYS[0]}
+    return keys
 
 
 def _is_label_row(block: Block, vocab: Vocabulary, context: str) -> bool:
@@ -464,15 +489,19 @@ def _read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[Fun
                 )
             table.rows.append(TableRow(j + start, j + end, placed))
         if directions is not None:
-            _name_direction_columns(table)
+            _name_direction_columns(table, directions[2])
         tables.append(table)
         i = k
     return tables
 
 
-def _name_direction_columns(table: FundTable) -> None:
-    """The unknown columns of a spending-direction table that hold only numbers are parts of the total."""
+def _name_direction_columns(table: FundTable, total_label: str | None) -> None:
+    """The unknown columns of a spending-direction table that hold only numbers are parts of the total
+    (the column of ``total_label``, when the total's label is qualified, is the total)."""
     for k, col in enumerate(table.columns):
+        if col.key is None and col.label == total_label:
+            col.key = MONEY_KEYS[0]
+            continue
         if col.key is not None:
             continue
         cells = [r.cells[k] for r in table.rows if k < len(r.cells) and r.cells[k] is not None and not r.cells[k].is_empty]
@@ -518,6 +547,8 @@ def extract_row(form_kind: str, table: FundTable, row: TableRow | None, doc: Rea
         form.issues.extend(table.issues)
         return form
     row_blocks = doc.blocks[row.block_start : row.block_end]
+    texts = [c.text for col, c in zip(table.columns, row.cells, strict=False) if c is not None and not is_money_key(col.key)]
+    form.table_row = ((table.context, table.header_index), row.block_start, table_totals.rank(texts))
     if row.block_start != table.rows[0].block_start:
         form.line_start = row_blocks[0].line_start
     form.line_end = max(b.line_end for b in row_blocks)

@@ -3,6 +3,8 @@
 -- forms of one document with the same project name are one project, keyed by the first form) and its
 -- spending direction: as printed (001 prints 支出方向), else mapped from the project or fund name through
 -- the seed spending_directions; a name no pattern fits stays unknown rather than guessed.
+{% set allocation_title = '(分配|安排|下达)(明细|情况)?表$' %}
+
 with
 
 duplicates as (
@@ -94,7 +96,24 @@ assembled as (
         project_forms.subject_key,
         project_forms.line_start,
         project_forms.line_end,
-        coalesce(pivoted.project_name, project_forms.subject_name) as project_name,
+        -- a row of an allocation table that names only who receives the money (项目单位 | 金额) is that
+        -- recipient's share of the fund the table's title names: 2024年…补助资金(卫健局), not 卫健局
+        coalesce(
+            pivoted.project_name,
+            case
+                when
+                    project_forms.form_kind = 'special_fund_summary'
+                    and regexp_matches(project_forms.form_title, '{{ allocation_title }}')
+                    then
+                        regexp_replace(
+                            regexp_replace(project_forms.form_title, '{{ allocation_title }}', ''),
+                            '^附件\s*\d*\s*[:：]?\s*',
+                            ''
+                        )
+                        || '(' || project_forms.subject_name || ')'
+            end,
+            project_forms.subject_name
+        ) as project_name,
     from project_forms
     left join pivoted
         on project_forms.form_id = pivoted.form_id

@@ -174,11 +174,13 @@ declared_parts as (
 
 -- printed structure: a parent amount and the amounts the loaders hung under it. Children printed under
 -- different headings (按收入性质分 / 按支出性质分) are separate breakdowns of the same total; children
--- that each sit alone under their own heading (one paragraph per project) form one list together.
+-- that each sit alone under their own heading (one paragraph per project) form one list together. The rows
+-- under a table's 合计 row are other forms: they are a breakdown of their own, however few are printed.
 child_rows as (
     select
         children.*,
         parents.measure_id as parent_id,
+        children.form_id <> parents.form_id as is_other_row,
         count(*) over (partition by parents.measure_id, children.section) as siblings_in_section,
     from measures as parents
     inner join measures as children on parents.measure_id = children.parent_measure_id
@@ -187,18 +189,20 @@ child_rows as (
 
 children as (
     select
-        * exclude (siblings_in_section),
-        case when siblings_in_section >= 2 then coalesce(section, '') else '' end as breakdown,
+        * exclude (siblings_in_section, is_other_row),
+        case when siblings_in_section >= 2 or is_other_row then coalesce(section, '') else '' end as breakdown,
     from child_rows
 ),
 
--- the same item printed twice in one sentence (公务接待费支出决算为0.13万元，公务接待费0.13万元) counts once
+-- the same item printed twice in one sentence (公务接待费支出决算为0.13万元，公务接待费0.13万元) counts once;
+-- equal rows of a table (two villages given 8 each) are separate forms and both count
 repeated_children as (
     select later.measure_id
     from children as later
     inner join children as earlier
         on
             later.parent_id = earlier.parent_id
+            and later.form_id = earlier.form_id
             and later.breakdown = earlier.breakdown
             and later.item_key = earlier.item_key
             and later.measure_value = earlier.measure_value

@@ -4,25 +4,19 @@ through the crosswalk, and each indicator shows last year's target. Fixtures of 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from loaders import pipeline
+from tests.conftest import warehouse_of
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "linked_project"
 
 
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory) -> Path:
-    docs = tmp_path_factory.mktemp("linked_docs")
-    for f in FIXTURES.glob("*.txt"):
-        shutil.copy(f, docs / f.name)
-    warehouse = tmp_path_factory.mktemp("linked_wh") / "jixiao.duckdb"
-    pipeline.run(docs, warehouse, target="test")
-    return warehouse
+    return warehouse_of(FIXTURES, tmp_path_factory)
 
 
 @pytest.fixture()

@@ -3,26 +3,20 @@ both columns land with their stage, and only the year's money is counted. A fixt
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from loaders import pipeline
+from tests.conftest import warehouse_of
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "period_columns"
 
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    docs = tmp_path_factory.mktemp("period_docs")
-    for f in FIXTURES.glob("*.txt"):
-        shutil.copy(f, docs / f.name)
-    warehouse = tmp_path_factory.mktemp("period_wh") / "jixiao.duckdb"
-    pipeline.run(docs, warehouse, target="test")
-    c = duckdb.connect(str(warehouse), read_only=True)
+    c = duckdb.connect(str(warehouse_of(FIXTURES, tmp_path_factory)), read_only=True)
     yield c
     c.close()
 
