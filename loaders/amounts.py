@@ -30,6 +30,11 @@ UNIT_IN_LABEL = re.compile(r"[（(]\s*(?P<unit>百万元|亿元|万元|千元|�
 _UNIT_HEADER = re.compile(r"单位\s*[:：]\s*(?P<unit>百万元|亿元|万元|千元|元)")
 # Words that open a list of parts of the amount just before them (其中：…, 主要为…, 包括…, 分别为…).
 _PARTS_MARK = re.compile(r"(?:其中|主要为|包括|分别为|分别是)\s*[:：]?")
+# 为 right after an amount opens a list of its parts (省级资金124.23万元，为A25万元，B0.71万元…) when two or more
+# amounts follow it in the clause, the last not trailed by 等 (an open list) and none the base of a ratio
+# (为预算数300万元的93%).
+_IS_LIST = re.compile(r"(?<=元)\s*[,，]\s*为")
+_CLAUSE_END = re.compile(r"[；;。]")
 # A bracketed note (a document number, an aside) between an amount and its 其中 does not separate them.
 _ASIDE = re.compile(r"[(（][^()（）]*[)）]")
 # A publisher's mask in place of digits (78.*元, *元, **万元, 预算数*): never a number.
@@ -172,6 +177,23 @@ def _ends_parts(label: str) -> bool:
     return bool(match and match.field_key in _ENDS_PARTS_STAGES and normalise_label(label).startswith(stage))
 
 
+def _list_openers(text: str) -> dict[tuple[int, int], int]:
+    """The 为 of every 为-list in ``text``, as (start, end) like a 其中, with where its clause ends."""
+    out = {}
+    for m in _IS_LIST.finditer(text):
+        end = _CLAUSE_END.search(text, m.end())
+        clause = text[m.end() : end.start() if end else len(text)]
+        money = [a for a in _AMOUNT.finditer(clause) if a.group("unit") not in ("%", "％")]
+        if (
+            len(money) >= 2
+            and not any(clause[a.end() : a.end() + 1] == "的" for a in money)
+            and not clause[money[-1].end() :].lstrip().startswith("等")
+            and "%" not in clause
+        ):
+            out[(m.end() - 1, m.end())] = m.end() + len(clause)
+    return out
+
+
 def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
     """Every labelled amount or percentage in a sentence, with 其中 parts pointing at their total.
 
@@ -187,7 +209,9 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
     parent_for_parts: int | None = None
     listed = False
     cursor = 0
-    parts_marks = [(m.start(), m.end()) for m in _PARTS_MARK.finditer(text)]
+    is_lists = _list_openers(text)
+    parts_marks = sorted([(m.start(), m.end()) for m in _PARTS_MARK.finditer(text)] + list(is_lists))
+    list_until = len(text)  # a 为-list ends with its clause
     years = _years(text)
     for m in _AMOUNT.finditer(text):
         value = to_decimal(m.group("num"))
@@ -199,10 +223,12 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
         # under it; a 其中 further on does not
         marks = [(a, b) for a, b in parts_marks if cursor <= a and b <= m.start()]
         opens = [b for a, b in marks if found and not _ASIDE.sub("", text[cursor:a]).strip(" ,，。；;：:")]
+        if m.start() >= list_until:
+            parent_for_parts, list_until = None, len(text)
         if opens:
+            list_until = next((until for (a, b), until in is_lists.items() if b == opens[-1]), len(text))
+            # under the amount just before, a part itself when the 其中 is nested (…补助471.23元，其中中央…)
             parent_for_parts = len(found) - 1
-            while found[parent_for_parts].parent is not None:
-                parent_for_parts = found[parent_for_parts].parent
             between, between_start = text[opens[-1] : m.start()], opens[-1]
             listed = False
         elif "。" in between:

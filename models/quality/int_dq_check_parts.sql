@@ -255,7 +255,16 @@ structure_choice as (
                     and breakdowns.amount_count = 0
                     and breakdowns.share_count >= 2
                 )
-                or (structure_rules.check_kind <> 'structure_shares' and breakdowns.amount_count > 0)
+                or (
+                    structure_rules.check_kind <> 'structure_shares'
+                    and breakdowns.amount_count > 0
+                    -- a single 其中 part is a detail, not the whole (公用经费50万元，其中公务接待费2万元): only
+                    -- the generic ≤ rule checks it, and only the generic sum checks two or more
+                    and (
+                        structure_rules.total_item is not null
+                        or (structure_rules.check_kind = 'structure_le') = (breakdowns.amount_count = 1)
+                    )
+                )
             )
             and (
                 structure_rules.total_item is null

@@ -128,6 +128,38 @@ def _prose(sentence):
                 ("月发放基本生活费", Decimal("43.95"), "万元", None, None, None, False),
             ],
         ),
+        # 为 after an amount opens a list of its parts, which ends with its clause
+        (
+            "省级资金50万元，为道路维修30万元，河堤加固20.5万元；市级资金8万元。",
+            [
+                ("省级资金", 50, "万元", None, None, None, False),
+                ("道路维修", 30, "万元", 0, None, None, False),
+                ("河堤加固", Decimal("20.5"), "万元", 0, None, None, False),
+                ("市级资金", 8, "万元", None, None, None, False),
+            ],
+        ),
+        # …but not the base of a ratio, nor a list left open by 等
+        (
+            "完成支出280万元，为预算数300万元的93%。市级资金26万元，为奖励10万元，补偿15万元等。",
+            [
+                ("完成支出", 280, "万元", None, "支出", None, False),
+                ("为预算数", 300, "万元", None, "预算", None, False),
+                ("的", 93, "%", 1, None, None, False),
+                ("市级资金", 26, "万元", None, None, None, False),
+                ("为奖励", 10, "万元", None, None, None, False),
+                ("补偿", 15, "万元", None, None, None, False),
+            ],
+        ),
+        # a 其中 right after a part opens parts of that part
+        (
+            "补助2300万元，其中村卫生室补助470万元，其中中央补助190万元，地方补助280万元。",
+            [
+                ("补助", 2300, "万元", None, None, None, False),
+                ("村卫生室补助", 470, "万元", 0, None, None, False),
+                ("中央补助", 190, "万元", 1, None, None, False),
+                ("地方补助", 280, "万元", 1, None, None, False),
+            ],
+        ),
         # per-person standards are rates, not sums of money
         (
             "保障标准由每人每月650元提高到700元，不低于1150元/月，共计74560元",

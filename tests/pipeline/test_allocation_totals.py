@@ -83,3 +83,15 @@ def test_every_yuan_is_counted_once(con):
         """
     ).fetchall()
     assert sums == [("allocation.txt", Decimal("160")), ("directions.txt", Decimal("205.5"))]
+
+
+def test_a_single_named_part_is_a_detail_not_the_whole(con):
+    """其中 with one part (160万元，其中桥梁维修20万元) names a detail: it is checked as part ≤ total, no finding."""
+    checks = con.execute(
+        """
+        select rule_id, total_value, computed_value, status
+        from dq_reconciliation
+        where file_name = 'allocation.txt' and total_line = 2
+        """
+    ).fetchall()
+    assert checks == [("printed_single_part", Decimal("160"), Decimal("20"), "ok")]
