@@ -194,6 +194,27 @@ def _list_openers(text: str) -> dict[tuple[int, int], int]:
     return out
 
 
+# Between an amount and a 其中 that opens its parts: nothing but punctuation and asides, or a short predicate
+# with no figure in it (465.87万元下达给你们，其中：…).
+_PREDICATE = re.compile(r"^[^\d。；;]{0,10}$")
+_BRACKET = re.compile(r"\s*[（(]([^()（）]*)[)）]")
+
+
+def _leads_to_parts(between: str, previous: SentenceAmount) -> bool:
+    rest = _ASIDE.sub("", between).strip(" ,，。；;：:")
+    return not rest or (not previous.is_share and bool(_PREDICATE.match(rest)))
+
+
+def _bracketed_parts(text: str) -> list[tuple[int, int]]:
+    """Brackets opened right after an amount and holding two or more amounts: that amount's parts."""
+    out = []
+    for m in _AMOUNT.finditer(text):
+        b = _BRACKET.match(text, m.end())
+        if b and len([a for a in _AMOUNT.finditer(b.group(1)) if a.group("unit") not in ("%", "％")]) >= 2:
+            out.append((b.start(1) - 1, b.end()))
+    return out
+
+
 def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
     """Every labelled amount or percentage in a sentence, with 其中 parts pointing at their total.
 
@@ -212,6 +233,8 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
     is_lists = _list_openers(text)
     parts_marks = sorted([(m.start(), m.end()) for m in _PARTS_MARK.finditer(text)] + list(is_lists))
     list_until = len(text)  # a 为-list ends with its clause
+    bracket_parts = _bracketed_parts(text)
+    bracket_owner: dict[tuple[int, int], int] = {}
     years = _years(text)
     for m in _AMOUNT.finditer(text):
         value = to_decimal(m.group("num"))
@@ -222,13 +245,23 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
         # a 其中 right after the previous amount (a bracketed aside between them aside) opens a parts list
         # under it; a 其中 further on does not
         marks = [(a, b) for a, b in parts_marks if cursor <= a and b <= m.start()]
-        opens = [b for a, b in marks if found and not _ASIDE.sub("", text[cursor:a]).strip(" ,，。；;：:")]
-        if m.start() >= list_until:
+        opens = [b for a, b in marks if found and _leads_to_parts(text[cursor:a], found[-1])]
+        inside = next((g for g in bracket_parts if g[0] < m.start() < g[1]), None)
+        if inside is not None:
+            # a part printed in brackets after its total (40.27万元（A12.72万元、B27.55万元）): the list
+            # around the brackets goes on after them
+            owner = bracket_owner.setdefault(inside, len(found) - 1)
+        elif m.start() >= list_until:
             parent_for_parts, list_until = None, len(text)
-        if opens:
+        if opens and inside is not None:
+            between, between_start = text[opens[-1] : m.start()], opens[-1]  # （其中：A…、B…）
+        elif opens:
             list_until = next((until for (a, b), until in is_lists.items() if b == opens[-1]), len(text))
-            # under the amount just before, a part itself when the 其中 is nested (…补助471.23元，其中中央…)
+            # under the amount just before, a part itself when the 其中 is nested (…补助471.23元，其中中央…);
+            # a share just before (占预算的93%，其中…) is of the money its 其中 divides
             parent_for_parts = len(found) - 1
+            while found[parent_for_parts].is_share and found[parent_for_parts].parent is not None:
+                parent_for_parts = found[parent_for_parts].parent
             between, between_start = text[opens[-1] : m.start()], opens[-1]
             listed = False
         elif "。" in between:
@@ -259,9 +292,9 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
             # …but not when the item before is itself only a stage phrase (年中执行调减…，实际支出…)
             if base and "。" not in between and base != previous.label and _stage(normalise_label(base)) is None:
                 printed_label = base
-        if parent_for_parts is not None and unit != "%" and _ends_parts(label):
+        if parent_for_parts is not None and unit != "%" and _ends_parts(label) and inside is None:
             parent_for_parts = None
-        parent = parent_for_parts
+        parent = owner if inside is not None else parent_for_parts
         money_before = any(not a.is_share and not a.per_unit for a in found)
         if unit == "%" and parent is None:
             # a share printed after a money amount is a share of it (共需1300万元，上级补助40%…)

@@ -160,6 +160,27 @@ def _prose(sentence):
                 ("地方补助", 280, "万元", 1, None, None, False),
             ],
         ),
+        # a 其中 after a short predicate (下达给你们) still opens; parts in brackets after an amount are its own,
+        # and the list around them goes on after the brackets
+        (
+            "补助资金100万元下达给你们，其中：A资金40万元（甲10万元、乙30万元）、B资金60万元。",
+            [
+                ("补助资金", 100, "万元", None, None, None, False),
+                ("A资金", 40, "万元", 0, None, None, False),
+                ("甲", 10, "万元", 1, None, None, False),
+                ("乙", 30, "万元", 1, None, None, False),
+                ("B资金", 60, "万元", 0, None, None, False),
+            ],
+        ),
+        # a share between an amount and its 其中 is of that amount; so are the parts
+        (
+            "完成支出280万元，占预算的93%，其中人员经费100万元。",
+            [
+                ("完成支出", 280, "万元", None, "支出", None, False),
+                ("占预算的", 93, "%", 0, "预算", None, False),
+                ("人员经费", 100, "万元", 0, "支出", None, False),
+            ],
+        ),
         # per-person standards are rates, not sums of money
         (
             "保障标准由每人每月650元提高到700元，不低于1150元/月，共计74560元",
