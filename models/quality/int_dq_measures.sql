@@ -120,6 +120,30 @@ indicator_measures as (
     from indicator_numbers
 ),
 
+-- a 一级 label that prints its weight (产出指标（50分）) states the total of its rows' 分值
+level1_weights as (
+    select
+        form_id || ':level1:' || min(indicator_id) as measure_id,
+        null as row_id,
+        document_id,
+        form_id,
+        form_kind,
+        subject_name,
+        level1_printed as section,
+        null as item_key,
+        level1_printed as label_printed,
+        null as stage_key,
+        level1_printed as text_printed,
+        min(line_start) as line_no,
+        null as parent_measure_id,
+        'group_weight' as measure_type,
+        try_cast(regexp_extract(level1_printed, '[（(]\s*([0-9]+(\.[0-9]+)?)\s*分\s*[)）]', 1) as decimal(20, 6))
+            as measure_value,
+    from indicator_rows
+    where regexp_matches(level1_printed, '[（(]\s*[0-9]+(\.[0-9]+)?\s*分\s*[)）]')
+    group by document_id, form_id, form_kind, subject_name, level1_printed
+),
+
 unioned as (
     select * from amount_measures
     union all by name
@@ -128,6 +152,8 @@ unioned as (
     union all by name
     select * from indicator_measures
     where measure_value is not null
+    union all by name
+    select * from level1_weights
 ),
 
 final as (

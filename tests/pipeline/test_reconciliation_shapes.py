@@ -1,6 +1,7 @@
-"""An allocation table's 合计 and 小计 rows are totals of the rows they cover, not projects: each is checked
-against its rows in dq_reconciliation, and a row that names only its recipient is that recipient's share of
-the fund the title names. Fixtures of our own (tab-separated tables), not samples."""
+"""Totals printed in shapes the reconciliation reads: an allocation table's 合计 and 小计 rows are totals of the
+rows they cover, not projects, and a row that names only its recipient is that recipient's share of the fund
+the title names; a single 其中 part is a detail; a 一级 label's printed weight is the sum of its rows' 分值.
+Fixtures of our own (tab-separated tables), not samples."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from tests.conftest import warehouse_of
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "allocation_totals"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "reconciliation"
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,13 @@ def con(tmp_path_factory):
 
 
 def test_total_rows_are_not_projects(con):
-    names = {r[0] for r in con.execute("select project_name from dim_project where not is_member").fetchall()}
+    names = {
+        r[0]
+        for r in con.execute(
+            "select p.project_name from dim_project as p inner join dim_document as d using (document_key)"
+            " where not p.is_member and d.file_name in ('allocation.txt', 'directions.txt')"
+        ).fetchall()
+    }
     assert names == {
         "东山镇村道养护项目",
         "东山镇桥梁维修项目",
@@ -78,6 +85,7 @@ def test_every_yuan_is_counted_once(con):
         select d.file_name, sum(f.amount_wan)
         from fct_funding_leaf as f
         inner join dim_document as d using (document_key)
+        where d.file_name in ('allocation.txt', 'directions.txt')
         group by d.file_name
         order by d.file_name
         """
@@ -95,3 +103,20 @@ def test_a_single_named_part_is_a_detail_not_the_whole(con):
         """
     ).fetchall()
     assert checks == [("printed_single_part", Decimal("160"), Decimal("20"), "ok")]
+
+
+def test_a_level1_labels_printed_weight_is_the_sum_of_its_rows(con):
+    checks = con.execute(
+        """
+        select total_label, total_value, computed_value, status
+        from dq_reconciliation
+        where rule_id = 'group_weights'
+        order by total_line
+        """
+    ).fetchall()
+    assert checks == [
+        ("产出指标(50分)", Decimal("50"), Decimal("50"), "ok"),
+        # its rows' 分值 make 25: the form's weights fall short of its 总分 by the same 5
+        ("效益指标(30分)", Decimal("30"), Decimal("25"), "mismatch"),
+        ("满意度指标(10分)", Decimal("10"), Decimal("10"), "ok"),
+    ]
