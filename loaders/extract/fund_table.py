@@ -143,9 +143,9 @@ _WRAPPED = re.compile(r"\S\s+\S")  # a label wrapped inside a narrow cell is pri
 
 def _category_header(blocks: list[Block], i: int, vocab: Vocabulary, context: str) -> tuple[Block, int, str | None] | None:
     """(the header, the index of its first data row, the label of a qualified total column) of an
-    allocation table whose other columns are
-    spending directions: a header row naming a recipient and a total, possibly over a row of the
-    directions a group column divides into, then a row of a label and numbers filling the width."""
+    allocation table whose other columns are spending directions: a header row naming a recipient and a
+    total, possibly over a row of the directions a group column divides into, then a row of a label and
+    numbers filling the width."""
     top = blocks[i]
     if top.kind != "row" or len(top.cells) < MIN_HEADER_HITS or i + 1 >= len(blocks) or blocks[i + 1].kind != "row":
         return None
@@ -177,7 +177,8 @@ _PER_UNIT = re.compile(r"人均|户均|亩均|标准|每")
 
 def _with_qualified_total(top: Block, keys: dict[int, str | None], vocab: Vocabulary, context: str) -> dict[int, str | None]:
     """A direction table's total is often a known total label qualified in front (本次下达 + 资金金额): the
-    first or last labelled column whose label ends in a total label, unless it is a rate (人均金额)."""
+    first or last labelled column, or the one after the recipient, whose label ends in a total label,
+    unless it is a rate (人均金额)."""
     if not keys:
         return keys
     ends = [k for k in (min(keys), max(keys)) if keys[k] is None]

@@ -22,6 +22,8 @@ FORM_KIND = "table_total"
 _TOTAL = re.compile(r"(?:合计|总计)$")
 _SUBTOTAL = re.compile(r"^(?P<ordinal>[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])?.*小计$")
 _GRAND, _FIRST, _SECOND, _GROUP, _ROW = 0, 1, 2, 3, 4
+# a 合计 label may name its scope (全县合计, 省级资金合计); a longer text ending in 合计 is not a total row
+_TOTAL_LABEL_MAX = 12
 
 
 def rank(texts: list[str]) -> int:
@@ -29,7 +31,7 @@ def rank(texts: list[str]) -> int:
     (一、… 小计 above （一）… 小计 above a bare 小计), 4 a row of its own."""
     for text in texts:
         label = compact(text)
-        if _TOTAL.search(label) and len(label) <= len("总合计") + 8:
+        if _TOTAL.search(label) and len(label) <= _TOTAL_LABEL_MAX:
             return _GRAND
         m = _SUBTOTAL.match(label)
         if m:
