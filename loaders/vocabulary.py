@@ -82,7 +82,7 @@ class Vocabulary:
         # every context a normalised label is known in, with its key: one look-up answers them all
         self._contexts: dict[str, dict[str, str]] = {}
         # the same cells are looked up again by every recogniser and table test: a bounded memo
-        self._looked_up: dict[tuple[str, str], Match | None] = {}
+        self._looked_up: dict[tuple, Match | str | None] = {}
         for row in rows:
             ctx = self._by_context.setdefault(row["context"], {})
             norm = normalise_label(row["label"])
@@ -120,6 +120,17 @@ class Vocabulary:
     def lookup_column(self, context: str, printed: str | None) -> Match | None:
         """A column label, also when printed after its year (2021年决算数, 2021年实际在职人数)."""
         return self.lookup(context, printed) or self.lookup(context, without_year(printed or ""))
+
+    def ending(self, context: str, printed: str | None) -> str | None:
+        """The field key of the longest label of ``context`` that ``printed`` ends with and is longer than (a
+        known label qualified in front: 本次下达 + 资金金额)."""
+        norm = normalise_label(printed or "")
+        key = (context, "ending", norm)
+        if key not in self._looked_up:
+            labels = self._by_context.get(context, {})
+            best = max((t for t in labels if len(norm) > len(t) and norm.endswith(t)), key=len, default=None)
+            self._looked_up[key] = labels[best][0] if best else None
+        return self._looked_up[key]
 
     def title_kind(self, printed: str | None) -> str | None:
         """The form kind whose title words end ``printed`` (…整体支出绩效自评表 → department_self_evaluation);

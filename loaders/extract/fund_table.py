@@ -150,6 +150,8 @@ def _category_header(blocks: list[Block], i: int, vocab: Vocabulary, context: st
     if top.kind != "row" or len(top.cells) < MIN_HEADER_HITS or i + 1 >= len(blocks) or blocks[i + 1].kind != "row":
         return None
     keys = {k: _lookup(vocab, context, c.text)[0] for k, c in enumerate(top.cells) if not c.is_empty}
+    if not any(k in _RECIPIENTS for k in keys.values()):
+        return None
     qualified = None
     if not any(k in MONEY_KEYS for k in keys.values()):
         keys = _with_qualified_total(top, keys, vocab, context)
@@ -187,7 +189,7 @@ def _with_qualified_total(top: Block, keys: dict[int, str | None], vocab: Vocabu
         label = UNIT_IN_LABEL.sub("", top.cells[k].text).strip()
         if _PER_UNIT.search(label):
             continue
-        if any(_lookup(vocab, context, label[n:])[0] == MONEY_KEYS[0] for n in range(1, len(label) - 1)):
+        if vocab.ending(context, label) == MONEY_KEYS[0]:
             return {**keys, k: MONEY_KEYS[0]}
     return keys
 
