@@ -1,9 +1,8 @@
 -- One row per landing amount with what an analyst needs before summing it: its role in the printed structure
--- (a total with parts, a part of a named breakdown, or a single amount), its stage (printed, else the amount it is
--- part of, else the form kind's), its period (one year or the project's several years), its kind of money
--- (this subject's funds, or a derived figure, a control figure, income or a share) and whether it is counted:
--- each amount of money is counted once, as the leaves of one breakdown when the parts add up to their total and
--- as the total when they do not, from one form per subject, stage and year.
+-- (a total with parts, a part of a named breakdown, or a single amount), its stage, its period (one year or the
+-- project's several years), its kind of money and whether it is counted: each amount of money is counted once,
+-- as the leaves of one breakdown when the parts add up to their total and as the total when they do not, from
+-- one form per subject, stage and year. The structure read within each document is int_funding_structure's.
 with
 
 duplicates as (
@@ -12,8 +11,8 @@ duplicates as (
 ),
 
 -- a duplicate of another document's content is counted once, as the original
-amounts as (
-    select * from {{ ref('int_amounts_classified') }}
+staged as (
+    select * from {{ ref('int_funding_structure') }}
     where document_id not in (select duplicates.document_id from duplicates)
 ),
 
@@ -23,176 +22,6 @@ attributed as (
 
 project_forms as (
     select * from {{ ref('int_projects_assembled') }}
-),
-
-source_lines as (
-    select * from {{ ref('stg_landing__source_lines') }}
-),
-
-money_kinds as (
-    select * from {{ ref('funding_money_kinds') }}
-),
-
-form_kinds as (
-    select * from {{ ref('funding_form_kinds') }}
-),
-
--- the words printed just before the amount on its line (送上慰问物资，共计74560元 → 送上慰问物资，共计)
-contexted as (
-    select
-        amounts.*,
-        case
-            when strpos(source_lines.line_text, amounts.text_printed) > 0
-                then right(
-                    substr(source_lines.line_text, 1, strpos(source_lines.line_text, amounts.text_printed) - 1), 30
-                )
-        end as context_before,
-    from amounts
-    left join source_lines
-        on amounts.document_id = source_lines.document_id and amounts.line_no = source_lines.line_no
-),
-
--- the seed's patterns run once per distinct (item, label, words before), not once per amount: the join with
--- the seed then costs what the distinct texts cost
-distinct_contexts as (
-    select distinct
-        coalesce(item_key, '') as item_text,
-        coalesce(item_label_printed, '') as label_text,
-        coalesce(context_before, '') as context_text,
-    from contexted
-),
-
-context_kinds as (
-    select
-        distinct_contexts.item_text,
-        distinct_contexts.label_text,
-        distinct_contexts.context_text,
-        money_kinds.money_kind,
-        money_kinds.reason_en,
-    from distinct_contexts
-    inner join money_kinds
-        on
-            (money_kinds.item_pattern is null or regexp_matches(distinct_contexts.item_text, money_kinds.item_pattern))
-            and (
-                money_kinds.label_pattern is null
-                or regexp_matches(distinct_contexts.label_text, money_kinds.label_pattern)
-            )
-            and (
-                money_kinds.context_pattern is null
-                or regexp_matches(distinct_contexts.context_text, money_kinds.context_pattern)
-            )
-    qualify row_number() over (
-        partition by distinct_contexts.item_text, distinct_contexts.label_text, distinct_contexts.context_text
-        order by money_kinds.priority
-    ) = 1
-),
-
-kind_matches as (
-    select
-        contexted.amount_id,
-        context_kinds.money_kind,
-        context_kinds.reason_en,
-    from contexted
-    inner join context_kinds
-        on
-            coalesce(contexted.item_key, '') = context_kinds.item_text
-            and coalesce(contexted.item_label_printed, '') = context_kinds.label_text
-            and coalesce(contexted.context_before, '') = context_kinds.context_text
-),
-
-typed as (
-    select
-        contexted.*,
-        case
-            when contexted.amount_wan is null and contexted.share_pct is not null then 'share'
-            when contexted.amount_wan is null then 'no_amount'
-            else coalesce(kind_matches.money_kind, 'funds')
-        end as money_kind,
-        case
-            when contexted.amount_wan is null and contexted.share_pct is not null then 'a share printed as a percent'
-            when contexted.amount_wan is null then 'no amount printed'
-            else coalesce(kind_matches.reason_en, 'money of this project or department')
-        end as money_kind_reason,
-    from contexted
-    left join kind_matches
-        on contexted.amount_id = kind_matches.amount_id
-),
-
--- the stage: printed, else the one of the amount it is part of, else the one its form kind states
-staged as (
-    select
-        typed.* exclude (stage_key),
-        coalesce(typed.stage_key, parent.stage_key, grandparent.stage_key, form_kinds.default_stage_key, '未注明')
-            as stage_key,
-        case
-            when typed.stage_key is not null then 'printed'
-            when coalesce(parent.stage_key, grandparent.stage_key) is not null then 'parent'
-            when form_kinds.default_stage_key is not null then 'form_kind'
-            else 'unknown'
-        end as stage_source,
-        coalesce(form_kinds.statement_priority, 99) as statement_priority,
-    from typed
-    left join typed as parent
-        on typed.parent_amount_id = parent.amount_id
-    left join typed as grandparent
-        on parent.parent_amount_id = grandparent.amount_id
-    left join form_kinds
-        on typed.form_kind = form_kinds.form_kind
-),
-
--- a part's breakdown is the heading it is printed under when that differs from its total's (按收入性质分 /
--- 按支出性质分), else the total's 其中
-parts as (
-    select
-        child.amount_id,
-        child.parent_amount_id,
-        child.amount_wan,
-        child.money_kind,
-        child.line_no,
-        case
-            when child.section is not null and child.section != coalesce(parent.section, '') then child.section
-            else '其中'
-        end as breakdown_name,
-    from staged as child
-    inner join staged as parent
-        on child.parent_amount_id = parent.amount_id
-),
-
-breakdowns as (
-    select
-        parent_amount_id,
-        breakdown_name,
-        sum(amount_wan) filter (where money_kind = 'funds') as parts_wan,
-        count(*) filter (where money_kind = 'funds') as money_part_count,
-        min(line_no) as first_line,
-    from parts
-    group by parent_amount_id, breakdown_name
-),
-
--- parts add up when they are within a cent per part of their total; a total printed without an amount (a
--- heading such as 项目支出：) is made of its parts
-fitted as (
-    select
-        breakdowns.*,
-        staged.amount_wan as total_wan,
-        abs(staged.amount_wan - breakdowns.parts_wan) as gap_wan,
-        breakdowns.money_part_count > 0
-        and (
-            staged.amount_wan is null
-            or abs(staged.amount_wan - breakdowns.parts_wan) <= 0.01 * breakdowns.money_part_count
-        ) as adds_up,
-    from breakdowns
-    inner join staged
-        on breakdowns.parent_amount_id = staged.amount_id
-),
-
--- of several breakdowns of one total, the one that adds up (else the closest, else the first printed) is counted
-primary_breakdowns as (
-    select * from fitted
-    where money_part_count > 0
-    qualify row_number() over (
-        partition by parent_amount_id order by adds_up desc, gap_wan asc nulls last, first_line asc
-    ) = 1
 ),
 
 -- a project whose printed period spans several years (2018 年 6 月— 2024 年 7 月, 2018 年起)
@@ -208,10 +37,6 @@ project_periods as (
 structured as (
     select
         staged.*,
-        parts.breakdown_name,
-        primary_breakdowns.breakdown_name as primary_breakdown_name,
-        primary_breakdowns.adds_up as parts_add_up,
-        primary_breakdowns.parts_wan,
         project_periods.period_text,
         coalesce(project_periods.spans_years, false) as project_spans_years,
         -- a multi-year total: named as such, or printed under a column of the project's whole period (中期资金总额,
@@ -221,15 +46,11 @@ structured as (
             or regexp_matches(coalesce(staged.stage_printed, ''), '中期|实施期')
             or (
                 coalesce(project_periods.spans_years, false)
-                and primary_breakdowns.adds_up = false
-                and primary_breakdowns.parts_wan < staged.amount_wan
+                and staged.parts_add_up = false
+                and staged.parts_wan < staged.amount_wan
             )
         ) as is_multi_year,
     from staged
-    left join parts
-        on staged.amount_id = parts.amount_id
-    left join primary_breakdowns
-        on staged.amount_id = primary_breakdowns.parent_amount_id
     left join project_periods
         on staged.form_id = project_periods.form_id
 ),

@@ -54,7 +54,7 @@ keys as (
         amount_id,
         {{ surrogate_key([
             'identity_key',
-            'row_number() over (partition by identity_key order by document_id, line_no, amount_seq)',
+            'row_number() over (partition by identity_key order by document_id, line_no, amount_seq, amount_id)',
         ]) }} as funding_key,
     from identities
 ),

@@ -64,7 +64,7 @@ keys as (
         indicator_id,
         {{ surrogate_key([
             'identity_key',
-            'row_number() over (partition by identity_key order by document_id, line_start, indicator_seq)',
+            'row_number() over (partition by identity_key order by document_id, line_start, indicator_seq, indicator_id)',
         ]) }} as indicator_key,
     from identities
 ),

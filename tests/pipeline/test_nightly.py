@@ -334,6 +334,7 @@ def test_the_incremental_build_equals_a_full_refresh(history, tmp_path):
             ("intermediate", "int_region_mentions"),
             ("intermediate", "int_amounts_classified"),
             ("intermediate", "int_measures_parsed"),
+            ("intermediate", "int_funding_structure"),
             ("quality", "int_dq_check_parts"),
             ("main", "dq_reconciliation"),
         ]
