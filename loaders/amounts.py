@@ -103,7 +103,8 @@ _LEADING = re.compile(
 _DATE = re.compile(r"^(?:于|在)?\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
 _TRAILING = re.compile(r"(?<=.)(?:为|达到|合计|共计|约)+$")
 # A per-unit rate or standard (每人每月650元, 人均补差531.6元, 1150元/月) is not an amount of money spent.
-_PER_UNIT = re.compile(r"每|人均|户均|月均|标准")
+# words that make an amount a rate, not a sum (每人, 人均, 补助标准): prose and column labels alike
+PER_UNIT = re.compile(r"每|人均|户均|月均|亩均|标准")
 
 
 @dataclass
@@ -177,13 +178,18 @@ def _ends_parts(label: str) -> bool:
     return bool(match and match.field_key in _ENDS_PARTS_STAGES and normalise_label(label).startswith(stage))
 
 
+def _money_in(text: str) -> list[re.Match]:
+    """The amounts of money in ``text`` (not its percentages)."""
+    return [a for a in _AMOUNT.finditer(text) if a.group("unit") not in ("%", "％")]
+
+
 def _list_openers(text: str) -> dict[tuple[int, int], int]:
     """The 为 of every 为-list in ``text``, as (start, end) like a 其中, with where its clause ends."""
     out = {}
     for m in _IS_LIST.finditer(text):
         end = _CLAUSE_END.search(text, m.end())
         clause = text[m.end() : end.start() if end else len(text)]
-        money = [a for a in _AMOUNT.finditer(clause) if a.group("unit") not in ("%", "％")]
+        money = _money_in(clause)
         if (
             len(money) >= 2
             and not any(clause[a.end() : a.end() + 1] == "的" for a in money)
@@ -210,7 +216,7 @@ def _bracketed_parts(text: str) -> list[tuple[int, int]]:
     out = []
     for m in _AMOUNT.finditer(text):
         b = _BRACKET.match(text, m.end())
-        if b and len([a for a in _AMOUNT.finditer(b.group(1)) if a.group("unit") not in ("%", "％")]) >= 2:
+        if b and len(_money_in(b.group(1))) >= 2:
             out.append((b.start(1) - 1, b.end()))
     return out
 
@@ -305,7 +311,7 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
         year_before = [y for off, y in years if off < m.start()]
         clause = _CLAUSE_SPLIT.split(text[: m.start()])[-1]
         after = text[m.end() : m.end() + 1]
-        per_unit = after in ("/", "／") or (unit in ("元", "千元") and bool(_PER_UNIT.search(clause)))
+        per_unit = after in ("/", "／") or (unit in ("元", "千元") and bool(PER_UNIT.search(clause)))
         printed_unit = printed_text[m.start("unit") : m.end("unit")].replace("％", "%")
         text_start = label_start
         while text_start < m.start() and text[text_start] in _LABEL_TRIM:

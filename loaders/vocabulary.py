@@ -127,17 +127,21 @@ class Vocabulary:
         norm = normalise_label(printed or "")
         key = (context, "ending", norm)
         if key not in self._looked_up:
-            labels = self._by_context.get(context, {})
-            best = max((t for t in labels if len(norm) > len(t) and norm.endswith(t)), key=len, default=None)
-            self._looked_up[key] = labels[best][0] if best else None
+            self._looked_up[key] = self._longest_ending(context, norm, qualified=True)
         return self._looked_up[key]
+
+    def _longest_ending(self, context: str, norm: str, qualified: bool) -> str | None:
+        """The field key of the longest label of ``context`` that ``norm`` ends with (and, ``qualified``, is
+        longer than)."""
+        labels = self._by_context.get(context, {})
+        fits = (t for t in labels if norm.endswith(t) and (len(norm) > len(t) or not qualified))
+        best = max(fits, key=len, default=None)
+        return labels[best][0] if best else None
 
     def title_kind(self, printed: str | None) -> str | None:
         """The form kind whose title words end ``printed`` (…整体支出绩效自评表 → department_self_evaluation);
         a title is more than its kind's words."""
-        norm = normalise_label(printed or "")
-        best = max((t for t in self.labels("form_title") if norm.endswith(t) and len(norm) >= len(t)), key=len, default=None)
-        return self._by_context["form_title"][best][0] if best else None
+        return self._longest_ending("form_title", normalise_label(printed or ""), qualified=False)
 
     def is_label(self, printed: str | None) -> bool:
         """A label of any context (a field, a column, a level): how a reader tells a table row from prose."""

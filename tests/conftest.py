@@ -45,6 +45,18 @@ def warehouse_of(fixtures: Path, tmp_path_factory) -> Path:
     return warehouse
 
 
+def connection_to_warehouse_of(fixtures: Path):
+    """A module fixture ``con``: a read-only connection to the warehouse built from ``fixtures``."""
+
+    @pytest.fixture(scope="module")
+    def con(tmp_path_factory):
+        c = duckdb.connect(str(warehouse_of(fixtures, tmp_path_factory)), read_only=True)
+        yield c
+        c.close()
+
+    return con
+
+
 def copy_of_night(base: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
     """A private copy of a documents folder and the warehouse a night published from it."""
     import shutil

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from loaders.amounts import FIGURE, parse_money, unit_from_header
+from loaders.amounts import FIGURE, PER_UNIT, parse_money, unit_from_header
 from loaders.extract import table_totals
 from loaders.extract.common import PLACEHOLDERS, UNIT_IN_LABEL, YEAR, is_title_text, merge_rows_to_width
 from loaders.model import AmountRecord, Block, Cell, ExtractedForm, FieldRecord, IndicatorRecord, IssueRecord, ReadDocument
@@ -174,9 +174,6 @@ def _category_header(blocks: list[Block], i: int, vocab: Vocabulary, context: st
     return header, j, qualified
 
 
-_PER_UNIT = re.compile(r"人均|户均|亩均|标准|每")
-
-
 def _with_qualified_total(top: Block, keys: dict[int, str | None], vocab: Vocabulary, context: str) -> dict[int, str | None]:
     """A direction table's total is often a known total label qualified in front (本次下达 + 资金金额): the
     first or last labelled column, or the one after the recipient, whose label ends in a total label,
@@ -187,7 +184,7 @@ def _with_qualified_total(top: Block, keys: dict[int, str | None], vocab: Vocabu
     ends += [k for k in keys if keys[k] is None and k not in ends and keys.get(k - 1) in _RECIPIENTS]
     for k in ends:
         label = UNIT_IN_LABEL.sub("", top.cells[k].text).strip()
-        if _PER_UNIT.search(label):
+        if PER_UNIT.search(label):
             continue
         if vocab.ending(context, label) == MONEY_KEYS[0]:
             return {**keys, k: MONEY_KEYS[0]}
@@ -361,13 +358,12 @@ def _columns(header_rows: list[Block], vocab: Vocabulary, context: str) -> list[
     return columns
 
 
-_GRAND_TOTAL = re.compile(r"^(?:合计|总计)$")
 _FORM_SUBJECTS = ("project_name", "department_name")
 
 
 def _is_grand_total(block: Block) -> bool:
     first = next((c for c in block.cells if not c.is_empty), None)
-    return first is not None and bool(_GRAND_TOTAL.match(compact(first.text)))
+    return first is not None and table_totals.rank([first.text]) == table_totals.GRAND
 
 
 def _ends_table(block: Block, vocab: Vocabulary, context: str) -> bool:

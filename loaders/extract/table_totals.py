@@ -21,7 +21,7 @@ FORM_KIND = "table_total"
 
 _TOTAL = re.compile(r"(?:合计|总计)$")
 _SUBTOTAL = re.compile(r"^(?P<ordinal>[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])?.*小计$")
-_GRAND, _FIRST, _SECOND, _GROUP, _ROW = 0, 1, 2, 3, 4
+GRAND, _FIRST, _SECOND, _GROUP, _ROW = 0, 1, 2, 3, 4
 # a 合计 label may name its scope (全县合计, 省级资金合计); a longer text ending in 合计 is not a total row
 _TOTAL_LABEL_MAX = 12
 
@@ -32,7 +32,7 @@ def rank(texts: list[str]) -> int:
     for text in texts:
         label = compact(text)
         if _TOTAL.search(label) and len(label) <= _TOTAL_LABEL_MAX:
-            return _GRAND
+            return GRAND
         m = _SUBTOTAL.match(label)
         if m:
             ordinal = m.group("ordinal") or ""
@@ -55,8 +55,8 @@ def link(forms: list[ExtractedForm]) -> None:
             if r != _ROW:
                 f.form_kind = FORM_KIND
         # groups lead with their 小计 when the first row after any grand total is one
-        body = [r for r in ranks if r != _GRAND]
-        leading = bool(body) and body[0] not in (_GRAND, _ROW)
+        body = [r for r in ranks if r != GRAND]
+        leading = bool(body) and body[0] not in (GRAND, _ROW)
         for k, r in enumerate(ranks):
             if r == _ROW:
                 continue
@@ -68,8 +68,8 @@ def _covered(ranks: list[int], k: int, leading: bool) -> list[int]:
     """The rows a total at ``k`` adds up: all others for a grand total, else its group up to the next (or
     back to the previous) total of the same or a higher level."""
     r = ranks[k]
-    if r == _GRAND:
-        return [i for i in range(len(ranks)) if ranks[i] != _GRAND]
+    if r == GRAND:
+        return [i for i in range(len(ranks)) if ranks[i] != GRAND]
     step = 1 if leading else -1
     out = []
     i = k + step

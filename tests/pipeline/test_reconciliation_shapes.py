@@ -8,19 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-import pytest
+from tests.conftest import connection_to_warehouse_of
 
-from tests.conftest import warehouse_of
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "reconciliation"
-
-
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    c = duckdb.connect(str(warehouse_of(FIXTURES, tmp_path_factory)), read_only=True)
-    yield c
-    c.close()
+con = connection_to_warehouse_of(Path(__file__).resolve().parent.parent / "fixtures" / "reconciliation")
 
 
 def test_total_rows_are_not_projects(con):
