@@ -48,6 +48,7 @@ from loaders.landing import (
     record_versions,
     rows_for,
     write_document,
+    write_documents,
 )
 from loaders.model import IssueRecord
 from loaders.ops import pause_for_tests
@@ -486,23 +487,22 @@ def ingest(
     seen_ids: set[str] = set()
     todo = [(p, m) for p, m in todo if not (m.document_id in seen_ids or seen_ids.add(m.document_id))]
 
-    # pass 2: parse in workers, land in input order through this one writer
+    # pass 2: parse in workers, land in input order through this one writer, a batch at a time
     parsed: dict[str, FileOutcome] = {}
     replaced: dict[str, FileMeta | None] = {}  # relative path → the content it held when it was parsed
+    batch = Batch()
     # closing(): an exception here (SIGTERM, Ctrl-C) closes the generator at once, which ends the workers
     with contextlib.closing(parse_many(todo, root, workers)) as results:
-        for n, (meta, rows, outcome) in enumerate(results, start=1):
+        for meta, rows, outcome in results:
             if outcome.status == "vanished":
                 result.vanished.append(outcome.path)
                 replaced[outcome.path] = None
                 continue
             replaced[outcome.path] = meta  # the file may have changed since it was hashed: this is its content
-            land(con, meta, rows, outcome, in_landing)
-            parsed[outcome.document_id] = outcome
-            if progress:
-                progress(outcome.path)
-            if n == 1:
-                pause_for_tests("ingest", f"(landed {outcome.path})")
+            batch.add(meta, rows, outcome)
+            if batch.full:
+                _land_batch(con, batch, in_landing, parsed, progress)
+        _land_batch(con, batch, in_landing, parsed, progress)
     for doc, (rows, outcome) in unread.items():
         write_document(con, rows, in_landing)
         parsed.setdefault(doc, outcome)
@@ -544,6 +544,64 @@ def ingest(
     return result
 
 
+# A batch grows from one document to BATCH_MAX: the first document lands at once (a landing problem shows
+# before the night has parsed much, and progress starts), later ones share a commit.
+BATCH_MAX = 64
+BATCH_MAX_ROWS = 200_000  # a few large documents fill a batch too, so the writer's memory stays flat
+
+
+@dataclass
+class Batch:
+    """Parsed documents waiting to be landed together."""
+
+    items: list[tuple[FileMeta, dict[str, list[dict]], FileOutcome]] = field(default_factory=list)
+    rows: int = 0
+    size: int = 1  # documents in the next batch; doubles after each landing up to BATCH_MAX
+    landings: int = 0
+
+    def add(self, meta: FileMeta, rows: dict[str, list[dict]], outcome: FileOutcome) -> None:
+        self.items.append((meta, rows, outcome))
+        self.rows += sum(len(r) for r in rows.values())
+
+    @property
+    def full(self) -> bool:
+        return len(self.items) >= self.size or self.rows >= BATCH_MAX_ROWS
+
+    def landed(self) -> None:
+        self.items, self.rows, self.size = [], 0, min(self.size * 2, BATCH_MAX)
+        self.landings += 1
+
+
+def _land_batch(
+    con: duckdb.DuckDBPyConnection,
+    batch: Batch,
+    landed: set[str],
+    parsed: dict[str, FileOutcome],
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Land a batch in one transaction; when it cannot be stored, each of its documents on its own, so one
+    document's bad rows fail that document only."""
+    if not batch.items:
+        return
+    try:
+        write_documents(con, [rows for _, rows, _ in batch.items], landed)
+    except STORAGE_ERRORS:
+        for meta, rows, outcome in batch.items:
+            land(con, meta, rows, outcome, landed)
+    for _, _, outcome in batch.items:
+        parsed[outcome.document_id] = outcome
+        if progress:
+            progress(outcome.path)
+    first = batch.landings == 0
+    batch.landed()
+    if first:
+        pause_for_tests("ingest", f"(landed {outcome.path})")
+
+
+# rows a landing table refuses: the document fails with the reason, the others land
+STORAGE_ERRORS = (pa.ArrowException, duckdb.ConversionException, duckdb.InvalidInputException, UnicodeError, OverflowError)
+
+
 def land(
     con: duckdb.DuckDBPyConnection,
     meta: FileMeta,
@@ -555,7 +613,7 @@ def land(
     ``landed``: the document ids landing holds (``write_document``)."""
     try:
         write_document(con, rows, landed)
-    except (pa.ArrowException, duckdb.ConversionException, duckdb.InvalidInputException, UnicodeError, OverflowError) as exc:
+    except STORAGE_ERRORS as exc:
         first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
         reason = f"cannot be stored: {type(exc).__name__}: {first}"
         write_document(con, failed_rows(meta, reason, dt.datetime.now()), landed)

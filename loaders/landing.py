@@ -1,7 +1,7 @@
-"""The landing schema in DuckDB and the one writer that fills it, a document per transaction.
+"""The landing schema in DuckDB and the one writer that fills it, a batch of whole documents per transaction.
 
 Columns are declared here with their types (money is DECIMAL, never an inferred float); rows arrive as
-Arrow tables, one bulk insert per table per document.
+Arrow tables, one bulk insert per table per batch.
 """
 
 from __future__ import annotations
@@ -285,7 +285,8 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
         for issue in form.issues:
             issue_seq += 1
             out["parse_issues"].append(dict(document_id=doc_id, form_id=form_id, issue_seq=issue_seq, **issue.__dict__))
-    out["region_candidates"] = region_candidates(
+    # found when the document lands, with the rest of its batch (write_documents)
+    out["region_texts"] = region_texts(
         doc_id,
         [parsed.title]
         + [ln.text for ln in parsed.read.lines]
@@ -308,18 +309,30 @@ def division_names() -> list[str]:
 _NAME_NOISE = re.compile(r"[\t\n\f\r \u3000]|[（(]盖章[）)]")
 
 
-def region_candidates(doc_id: str, texts: list[str | None]) -> list[dict]:
-    """One row per (text, division name it contains) among ``texts``, each text also as the models read it:
-    trimmed (staging trims field values and titles) and as a department name (without spaces or a stamp
-    mark). Overlapping matches count: 株洲市石峰区 names both 株洲市 and 石峰区."""
+def region_texts(doc_id: str, texts: list[str | None]) -> list[dict]:
+    """The texts of a document to look for place names in, each also as the models read it: trimmed
+    (staging trims field values and titles) and as a department name (without spaces or a stamp mark)."""
     distinct = sorted({v for t in texts if t for v in (t, t.strip(" "), _NAME_NOISE.sub("", t)) if v})
-    if not distinct:
+    return [dict(document_id=doc_id, text=t) for t in distinct]
+
+
+def find_divisions(texts: list[dict]) -> list[dict]:
+    """One row per (document, text, division name it contains) among ``texts`` (``region_texts`` rows of
+    any number of documents). Overlapping matches count: 株洲市石峰区 names both 株洲市 and 石峰区. One
+    call for a batch of documents: polars builds its automaton of division names on every call, and that
+    costs more than the search."""
+    if not texts:
         return []
-    found = pl.DataFrame({"text": distinct}).with_columns(
+    found = pl.DataFrame(texts, schema={"document_id": pl.String, "text": pl.String}).with_columns(
         division_name=pl.col("text").str.extract_many(division_names(), overlapping=True)
     )
     pairs = found.explode("division_name").drop_nulls("division_name").unique(maintain_order=True)
-    return [dict(document_id=doc_id, text=t, division_name=n) for t, n in pairs.iter_rows()]
+    return [dict(document_id=d, text=t, division_name=n) for d, t, n in pairs.iter_rows()]
+
+
+def region_candidates(doc_id: str, texts: list[str | None]) -> list[dict]:
+    """The place names in one document's ``texts`` (``find_divisions`` of its ``region_texts``)."""
+    return find_divisions(region_texts(doc_id, texts))
 
 
 def _level_key(context: str, printed: str | None) -> str | None:
@@ -353,17 +366,30 @@ def failed_rows(meta: FileMeta, reason: str, loaded_at: dt.datetime, transient: 
 
 
 def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]], landed: set[str] | None = None) -> None:
-    """Replace a document's rows in one transaction: it lands whole or not at all.
+    """Replace a document's rows in one transaction: it lands whole or not at all."""
+    write_documents(con, [rows], landed)
 
-    ``landed`` is the set of document ids landing already holds, kept up to date here: a document not in
-    it has no rows to delete, and the deletes (a scan of every landing table) are skipped, so landing a
-    night's documents costs what they hold, not what the warehouse holds."""
-    doc_id = rows["documents"][0]["document_id"]
+
+def write_documents(con: duckdb.DuckDBPyConnection, batch: list[dict[str, list[dict]]], landed: set[str] | None = None) -> None:
+    """Replace the rows of several documents in one transaction: they land whole, all of them, or none.
+
+    A commit and an insert cost the same for one document as for fifty, so a night lands its documents in
+    batches; a batch that fails is the caller's to land again document by document. ``landed`` is the set
+    of document ids landing already holds, kept up to date here: a document not in it has no rows to
+    delete, and the deletes (a scan of every landing table) are skipped, so landing a night's documents
+    costs what they hold, not what the warehouse holds."""
+    if not batch:
+        return
+    ids = [rows["documents"][0]["document_id"] for rows in batch]
+    stale = ids if landed is None else [doc for doc in ids if doc in landed]
     con.execute("begin transaction")
     try:
-        for table in SCHEMAS if landed is None or doc_id in landed else ():
-            con.execute(f"delete from landing.{table} where document_id = ?", [doc_id])
-        for table, table_rows in rows.items():
+        for table in SCHEMAS if stale else ():
+            con.execute(f"delete from landing.{table} where list_contains(?, document_id)", [stale])
+        for table in SCHEMAS:
+            table_rows = [row for rows in batch for row in rows.get(table, ())]
+            if table == "region_candidates":
+                table_rows += find_divisions([row for rows in batch for row in rows.get("region_texts", ())])
             if table_rows:
                 arrow = _table(table, table_rows)  # noqa: F841 - read by DuckDB's replacement scan
                 # by name: a table landed by an earlier version has its newer columns at the end
@@ -373,7 +399,7 @@ def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]], 
         con.execute("rollback")
         raise
     if landed is not None:
-        landed.add(doc_id)
+        landed.update(ids)
 
 
 def quarantine(con: duckdb.DuckDBPyConnection, reasons: dict[str, str]) -> None:

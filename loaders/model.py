@@ -20,6 +20,17 @@ class Line:
     page: int | None = None
 
 
+class _Joined:
+    """A cell's joined text (or its emptiness), computed from its fragments until the cell is frozen; then
+    the value frozen in the instance is read instead (a non-data descriptor: the instance's own wins)."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def __get__(self, cell: Cell | None, owner: type | None = None):
+        return self if cell is None else cell._join()[self.index]
+
+
 @dataclass
 class Cell:
     """One table cell; ``fragments`` are (line number, text) pieces a multi-line cell was read from."""
@@ -29,19 +40,25 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
 
-    # the joined text, kept with the fragment list it was joined from and its length: readers append
-    # fragments to a cell (a row broken over lines) or give it a new list, and either makes it stale
+    # the joined text and whether it is empty, kept with the fragment list they were joined from and its
+    # length: readers append fragments to a cell (a row broken over lines) or give it a new list, and
+    # either makes them stale. Once read, a document is frozen (ReadDocument.freeze): recognisers ask for
+    # them millions of times per thousand documents, and then read plain attributes.
     _joined: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
-    @property
-    def text(self) -> str:
+    def _join(self) -> tuple:
         fragments, joined = self.fragments, self._joined
-        if joined is not None and joined[0] is fragments and joined[1] == len(fragments):
-            return joined[2]
-        # Cell-internal line breaks are joined with no separator, as the gold convention does.
-        text = "".join(t for _, t in fragments).strip()
-        self._joined = (fragments, len(fragments), text)
-        return text
+        if joined is None or joined[0] is not fragments or joined[1] != len(fragments):
+            # Cell-internal line breaks are joined with no separator, as the gold convention does.
+            text = "".join(t for _, t in fragments).strip()
+            joined = self._joined = (fragments, len(fragments), text, not text.strip(" \u3000\t"))
+        return joined
+
+    text = _Joined(2)
+    is_empty = _Joined(3)
+
+    def freeze(self) -> None:
+        _, _, self.__dict__["text"], self.__dict__["is_empty"] = self._join()
 
     @property
     def line(self) -> int:
@@ -50,10 +67,6 @@ class Cell:
     @property
     def line_end(self) -> int:
         return self.fragments[-1][0] if self.fragments else 0
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.text.strip(" \u3000\t")
 
 
 @dataclass
@@ -97,6 +110,12 @@ class ReadDocument:
 
     def line_text(self, no: int) -> str:
         return self.lines[no - 1].text if 0 < no <= len(self.lines) else ""
+
+    def freeze(self) -> None:
+        """Fix every cell's text: readers and the layout step are done with it, recognisers only read."""
+        for block in self.blocks:
+            for cell in block.cells:
+                cell.freeze()
 
 
 # ---------------------------------------------------------------- extracted records

@@ -34,6 +34,13 @@ from loaders.landing import SCHEMAS, create_schema, parser_version, quarantine
 
 log = logging.getLogger(__name__)
 
+
+def _writer(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to a working file, its buffer pool held at the build's limit: DuckDB's default
+    (80 % of the machine) keeps the pages of a growing file cached, so landing a large corpus would grow with it."""
+    return duckdb.connect(str(path), config={"memory_limit": os.environ.get("JIXIAO_DUCKDB_MEMORY", "1GB")})
+
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DOCUMENTS = PROJECT_DIR / "data" / "samples"
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "jixiao.duckdb"
@@ -138,7 +145,7 @@ def reuse_spare(work: Path, warehouse: Path) -> bool:
         return False
     os.replace(spare, work)  # from here a killed run leaves it as a working file, deleted by the next run
     try:
-        con = duckdb.connect(str(work))
+        con = _writer(work)
     except duckdb.Error as exc:
         log.info("the spare is in use (%s); copying the published warehouse", str(exc).splitlines()[0][:120])
         work.unlink(missing_ok=True)
@@ -517,7 +524,7 @@ def do_ingest(
 ) -> IngestResult:
     if not db_path.exists():
         ensure_storage_version(db_path)  # a new file starts in the version 1.x clients read
-    con = duckdb.connect(str(db_path))
+    con = _writer(db_path)
     try:
         return ingest(con, documents, progress, run_id=run_id, workers=workers)
     finally:

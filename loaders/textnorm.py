@@ -67,6 +67,7 @@ def to_simplified_aligned(text: str) -> str:
     return "".join(_simplified_char(ch) for ch in text)
 
 
+@lru_cache(maxsize=65536)  # pure, and asked of the same cell texts by several recognisers
 def clean(text: str | None) -> str:
     """Markup, LaTeX and converter pinyin removed, ≧/≦ and >=/<= unified, whitespace collapsed; for parsing only."""
     if not text:
@@ -113,6 +114,7 @@ def printed_slice(text: str, spans: list[tuple[int, int]], start: int, end: int)
     return text[spans[start][0] : spans[end - 1][1]]
 
 
+@lru_cache(maxsize=65536)
 def compact(text: str | None) -> str:
     """Clean text with every space removed, to compare labels and fragments."""
     return re.sub(r"\s+", "", clean(text))

@@ -53,6 +53,7 @@ def _resolve(spans: list[tuple[ModuleType, FormSpan]], doc_blocks: list) -> list
 
 def parse_document(doc: ReadDocument, vocab: Vocabulary | None = None) -> ParsedDocument:
     vocab = vocab or load_vocabulary()
+    doc.freeze()
     spans: list[tuple[ModuleType, FormSpan]] = []
     for mod in recognisers():
         spans.extend((mod, s) for s in mod.find(doc, vocab))

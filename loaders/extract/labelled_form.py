@@ -36,16 +36,26 @@ def templates() -> dict[str, list[tuple[str, str, str, int]]]:
     return dict(out)
 
 
+@lru_cache(maxsize=1)
+def _template_contexts() -> frozenset[str]:
+    return frozenset(ctx for rows in templates().values() for ctx, *_ in rows)
+
+
+@lru_cache(maxsize=1)
+def _subject_keys() -> frozenset[tuple[str, str]]:
+    return frozenset((ctx, key) for rows in templates().values() for ctx, key, role, _ in rows if role == "subject")
+
+
 def _keys(block: Block, vocab: Vocabulary) -> set[tuple[str, str]]:
     found = set()
-    contexts = {ctx for rows in templates().values() for ctx, *_ in rows}
+    contexts = _template_contexts()
     for cell in block.cells:
         found.update((ctx, key) for ctx, key in vocab.contexts_of(cell.text).items() if ctx in contexts)
     return found
 
 
 def _is_subject(keys: set[tuple[str, str]]) -> bool:
-    return any((ctx, key) in keys for rows in templates().values() for ctx, key, role, _ in rows if role == "subject")
+    return not _subject_keys().isdisjoint(keys)
 
 
 def _kind(keys: set[tuple[str, str]], title: str | None, vocab: Vocabulary) -> tuple[str | None, int]:
