@@ -59,7 +59,9 @@ log = logging.getLogger(__name__)
 
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 DEFAULT_WORKERS = 2
-IN_FLIGHT_PER_WORKER = 2  # parsed documents waiting to be landed stay few, so memory stays flat
+# Parsed documents waiting to be landed stay few, so memory stays flat; but results are landed in input
+# order, and a window of two per worker left a worker idle whenever the oldest document was a long one.
+IN_FLIGHT_PER_WORKER = 8
 # Limits per document in a worker (README, "Limits on hostile input"). A file over its time limit gets its
 # worker killed and fails with the limit as its reason; over the memory limit its allocation fails (a
 # MemoryError, or the worker dies) and it fails likewise. The rest of the run goes on.

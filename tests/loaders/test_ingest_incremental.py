@@ -154,3 +154,71 @@ def test_parse_many_keeps_few_files_in_flight(monkeypatch):
     assert yielded == [p.name for p in files]
     assert CountingPool.submitted == len(files)
     assert most_in_flight <= 2 * ingest_mod.IN_FLIGHT_PER_WORKER
+
+
+@pytest.fixture()
+def many(tmp_path) -> Path:
+    """Nine distinct documents (each sample with a different trailing note), more than the first batches hold."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for k in range(9):
+        src = sample(("001", "002", "003", "004")[k % 4])
+        (folder / f"{k}_{src.name}").write_bytes(src.read_bytes() + f"\n备注：第{k}份\n".encode())
+    return folder
+
+
+def landed_rows(con) -> dict[str, list[tuple]]:
+    out = {}
+    for table in SCHEMAS:
+        cols = "* exclude (loaded_at)" if table == "documents" else "*"
+        out[table] = con.execute(f"select {cols} from landing.{table} order by all").fetchall()
+    return out
+
+
+def test_documents_landed_in_batches_equal_documents_landed_one_by_one(tmp_path, many, monkeypatch):
+    batched = duckdb.connect(str(tmp_path / "batched.duckdb"))
+    single = duckdb.connect(str(tmp_path / "single.duckdb"))
+    transactions = []
+    real = ingest_mod.write_documents
+
+    def counting(con, batch, landed=None):
+        transactions.append(len(batch))
+        return real(con, batch, landed)
+
+    try:
+        monkeypatch.setattr(ingest_mod, "write_documents", counting)
+        ingest(batched, many, workers=0)
+        assert transactions == [1, 2, 4, 2]  # the first document at once, then batches that double
+        monkeypatch.setattr(ingest_mod, "BATCH_MAX", 1)
+        ingest(single, many, workers=0)
+        assert transactions[4:] == [1] * 9
+        assert landed_rows(batched) == landed_rows(single)
+        assert batched.execute("select count(distinct document_id) from landing.region_candidates").fetchone()[0] == 9
+    finally:
+        batched.close()
+        single.close()
+
+
+def test_a_document_that_cannot_be_stored_fails_alone_and_its_batch_lands(con, many, monkeypatch):
+    """A batch is one transaction: when one document's rows are refused, the batch is landed again document
+    by document, so that document fails with the reason and the others of its batch land whole."""
+    real = ingest_mod.parse_file
+
+    def parse_file(path, root, expected=None):
+        meta, rows, outcome = real(path, root, expected)
+        if path.name.startswith("2_"):
+            rows["amounts"][0]["value"] = "not a number"  # a DECIMAL column refuses it
+        return meta, rows, outcome
+
+    monkeypatch.setattr(ingest_mod, "parse_file", parse_file)
+    result = ingest(con, many, workers=0)
+    statuses = {o.path: (o.status, o.reason) for o in result.outcomes}
+    assert statuses["2_" + sample("003").name][0] == "failed"
+    assert statuses["2_" + sample("003").name][1].startswith("cannot be stored")
+    assert all(status != "failed" for path, (status, _) in statuses.items() if not path.startswith("2_"))
+    counts = dict(
+        con.execute(
+            "select relative_path, count(*) from landing.amounts join landing.documents using (document_id) group by 1"
+        ).fetchall()
+    )
+    assert "2_" + sample("003").name not in counts and len(counts) == 8
