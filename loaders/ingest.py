@@ -32,11 +32,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from loaders.errors import NotAPerformanceDocument, ReadError
 from loaders.extract import parse_document
 from loaders.landing import (
+    STORAGE_ERRORS,
     FileMeta,
     FileSeen,
     create_schema,
@@ -598,10 +598,6 @@ def _land_batch(
     batch.landed()
     if first:
         pause_for_tests("ingest", f"(landed {outcome.path})")
-
-
-# rows a landing table refuses: the document fails with the reason, the others land
-STORAGE_ERRORS = (pa.ArrowException, duckdb.ConversionException, duckdb.InvalidInputException, UnicodeError, OverflowError)
 
 
 def land(

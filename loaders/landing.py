@@ -365,6 +365,18 @@ def failed_rows(meta: FileMeta, reason: str, loaded_at: dt.datetime, transient: 
     return out
 
 
+# what the writer may refuse in a document's rows (a value no column holds, text no encoding writes, the
+# place-name search failing on it): that document fails with the reason, the others of its batch land
+STORAGE_ERRORS = (
+    pa.ArrowException,
+    pl.exceptions.PolarsError,
+    duckdb.ConversionException,
+    duckdb.InvalidInputException,
+    UnicodeError,
+    OverflowError,
+)
+
+
 def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]], landed: set[str] | None = None) -> None:
     """Replace a document's rows in one transaction: it lands whole or not at all."""
     write_documents(con, [rows], landed)
