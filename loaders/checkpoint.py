@@ -23,6 +23,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from loaders.ops import duckdb_config
+
 log = logging.getLogger(__name__)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -104,17 +106,25 @@ def _frames(con: duckdb.DuckDBPyConnection, documents: list[str] | None = None) 
     """The landing tables as pandas frames; fact rows carry has_source_line (their line exists in the document).
     Only the rows of ``documents`` when given (a night validates what it landed: the rest was validated the
     night it came, and memory stays with the night's documents, not the corpus)."""
-    where = "true"
+
+    def within(alias: str) -> str:
+        return "true" if documents is None else f"{alias}.document_id in (select document_id from checked_documents)"
+
     if documents is not None:
         checked = pa.table({"document_id": pa.array(documents, pa.string())})
         con.register("checked_documents", checked)
-        where = "t.document_id in (select document_id from checked_documents)"
+    where = within("t")
 
     def with_line(table: str, line_col: str) -> pd.DataFrame:
+        # the lines of the checked documents only: joined against every line of the corpus, each batch of a
+        # first night would cost the whole corpus, and the night the square of it
         return con.execute(
             f"""
+            with lines as (
+                select s.document_id, s.line_no from landing.source_lines s where {within("s")}
+            )
             select t.*, exists (
-                select 1 from landing.source_lines s where s.document_id = t.document_id and s.line_no = t.{line_col}
+                select 1 from lines s where s.document_id = t.document_id and s.line_no = t.{line_col}
             ) as has_source_line
             from landing.{table} t
             where {where}
@@ -246,7 +256,8 @@ def validate_landing(
         )
     # the documents in batches of CHUNK: memory follows a batch, not the night (a first night lands them all)
     chunks = [None] if documents is None else [documents[i : i + CHUNK] for i in range(0, len(documents), CHUNK)]
-    con = duckdb.connect(str(db_path), read_only=True)
+    # DuckDB's default buffer pool (80 % of the machine) would keep every page the batches read
+    con = duckdb.connect(str(db_path), read_only=True, config=duckdb_config())
     try:
         for chunk in chunks:
             tables = frames(con) if chunk is None else frames(con, chunk)

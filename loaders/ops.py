@@ -56,6 +56,16 @@ create table if not exists ops.ops_runs (
 """
 
 
+# DuckDB's memory for the night's own connections, the same variable and default as the dbt build's
+# (profiles/profiles.yml). A first night sends every document through the models at once, and the steps that
+# cannot spill (sorted aggregates, window partitions) need memory in proportion: 2 GB holds 20,000 documents.
+DUCKDB_MEMORY = "2GB"
+
+
+def duckdb_config() -> dict[str, str]:
+    return {"memory_limit": os.environ.get("JIXIAO_DUCKDB_MEMORY", DUCKDB_MEMORY)}
+
+
 def new_run_id() -> str:
     """Sortable by start time, unique across hosts: 20250101T020000-1a2b3c."""
     return dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)

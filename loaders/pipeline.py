@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 def _writer(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection to a working file, its buffer pool held at the build's limit: DuckDB's default
     (80 % of the machine) keeps the pages of a growing file cached, so landing a large corpus would grow with it."""
-    return duckdb.connect(str(path), config={"memory_limit": os.environ.get("JIXIAO_DUCKDB_MEMORY", "1GB")})
+    return duckdb.connect(str(path), config=ops.duckdb_config())
 
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent

@@ -52,10 +52,17 @@ tokens as (
     select * from indicator_tokens
 ),
 
+-- the multiset of a document's tokens, hashed without ordering them: a sorted string_agg holds every token of
+-- a group in memory and cannot spill, which a first night of tens of thousands of documents does not fit; the
+-- count and two sums of each token's md5 halves name the same multiset (a collision is as unlikely as md5's)
 fingerprints as (
     select
         document_id,
-        md5(string_agg(token, '|' order by token)) as content_fingerprint,
+        md5(
+            cast(count(token) as varchar)
+            || ':' || cast(sum(md5_number_upper(token)) as varchar)
+            || ':' || cast(sum(md5_number_lower(token)) as varchar)
+        ) as content_fingerprint,
         count(*) as token_count,
     from tokens
     group by document_id

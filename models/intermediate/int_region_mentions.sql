@@ -82,29 +82,38 @@ text_evidence as (
     where line_text is not null
 ),
 
-evidence as (
-    select distinct * from name_evidence
-    union
-    select distinct * from title_evidence
-    union
-    select distinct * from text_evidence
-),
-
-final as (
+-- each evidence text joined to the names found in it before anything is made distinct: most lines name no
+-- place, and a distinct over every line of a first night holds them all in memory
+mentions as (
     select
         evidence.document_id,
         evidence.evidence_kind,
         evidence.evidence_text,
+        candidates.division_name,
+    from (
+        select * from name_evidence
+        union all
+        select * from title_evidence
+        union all
+        select * from text_evidence
+    ) as evidence
+    inner join candidates
+        on evidence.document_id = candidates.document_id and evidence.evidence_text = candidates.evidence_text
+),
+
+final as (
+    select
+        mentions.document_id,
+        mentions.evidence_kind,
+        mentions.evidence_text,
         divisions.admin_code,
         divisions.division_level,
         divisions.division_name,
         divisions.province_code,
         divisions.city_code,
-    from evidence
-    inner join candidates
-        on evidence.document_id = candidates.document_id and evidence.evidence_text = candidates.evidence_text
+    from (select distinct * from mentions) as mentions
     inner join divisions
-        on candidates.division_name = divisions.division_name
+        on mentions.division_name = divisions.division_name
 )
 
 select * from final

@@ -8,10 +8,20 @@ duplicates as (
     where is_duplicate
 ),
 
--- a duplicate of another document's content (the same report in another format) is counted once, as the original
-amounts as (
+-- a duplicate of another document's content (the same report in another format) is counted once, as the original;
+-- read where it is used, not materialised: a first night's amounts, every column of them, do not fit the memory
+-- the build is given
+amounts as not materialized (
     select * from {{ ref('int_amounts_classified') }}
     where document_id not in (select duplicates.document_id from duplicates)
+),
+
+-- the label of the total an amount is part of, for its key
+parents as (
+    select
+        amount_id,
+        item_label_printed,
+    from {{ ref('int_amounts_classified') }}
 ),
 
 roles as (
@@ -45,7 +55,7 @@ identities as (
         on amounts.form_id = attributed.form_id
     left join roles
         on amounts.amount_id = roles.amount_id
-    left join amounts as parents
+    left join parents
         on amounts.parent_amount_id = parents.amount_id
 ),
 
