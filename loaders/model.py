@@ -49,8 +49,9 @@ class Cell:
     def _join(self) -> tuple:
         fragments, joined = self.fragments, self._joined
         if joined is None or joined[0] is not fragments or joined[1] != len(fragments):
-            # Cell-internal line breaks are joined with no separator, as the gold convention does.
-            text = "".join(t for _, t in fragments).strip()
+            # Cell-internal line breaks are joined with no separator, as the gold convention does; most
+            # cells are one fragment, and there is nothing to join
+            text = (fragments[0][1] if len(fragments) == 1 else "".join(t for _, t in fragments)).strip()
             joined = self._joined = (fragments, len(fragments), text, not text.strip(" \u3000\t"))
         return joined
 

@@ -58,7 +58,8 @@ create table if not exists ops.ops_runs (
 
 # DuckDB's memory for the night's own connections, the same variable and default as the dbt build's
 # (profiles/profiles.yml). A first night sends every document through the models at once, and the steps that
-# cannot spill (sorted aggregates, window partitions) need memory in proportion: 2 GB holds 20,000 documents.
+# cannot spill (sorted aggregates, window partitions, CTEs read twice) need memory in proportion: 2 GB holds a
+# first night of 5,000 generated documents, not one of 20,000 (README, "Scale").
 DUCKDB_MEMORY = "2GB"
 
 

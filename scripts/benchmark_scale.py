@@ -45,6 +45,7 @@ class Night:
     peak_mb: float
     file_mb: float
     dbt_s: float | None = None
+    tests_s: float | None = None  # dbt's data and unit tests, summed over its threads
     models: list[tuple[str, float]] = field(default_factory=list)  # slowest first
 
     def docs_per_s(self, fixed_s: float) -> float | None:
@@ -81,6 +82,11 @@ def run_night(label: str, documents: Path, warehouse: Path, count: int, workers:
     if results.exists():
         data = json.loads(results.read_text())
         night.dbt_s = data.get("elapsed_time")
+        night.tests_s = sum(r["execution_time"] for r in data["results"] if r["unique_id"].startswith(("test.", "unit_test.")))
+        # kept per night, for a closer look at a model or a test
+        kept = warehouse.parent.parent / "run_results" / f"{warehouse.parent.name}-{label.split(', ')[-1].replace(' ', '-')}.json"
+        kept.parent.mkdir(exist_ok=True)
+        shutil.copyfile(results, kept)
         models = [r for r in data["results"] if r["unique_id"].startswith("model.")]
         timed = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in models]
         night.models = sorted(timed, key=lambda m: -m[1])
@@ -97,6 +103,8 @@ def set_aside(corpus: Path, aside: Path, back: bool = False) -> None:
 
 
 def generate(python: str, args: list[str]) -> None:
+    # the generator reads jionlp's place names, which jionlp unpacks from its zip files on its first import
+    subprocess.run([python, "-c", "import jionlp"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([python, str(GENERATOR), *args], check=True, stdout=subprocess.DEVNULL)
 
 
@@ -122,7 +130,10 @@ def delta(python: str, work: Path, base: Path, pct: float) -> tuple[Path, int]:
 
 def print_table(nights: list[Night], fixed_s: float) -> None:
     print(f"\nfixed cost (first night of the 4 samples): {fixed_s:.1f} s")
-    head = f"{'run':<28} {'docs':>6} {'wall s':>8} {'docs/s*':>8} {'dbt s':>7} {'peak MB':>8} {'file MB':>8}  slowest models (s)"
+    head = (
+        f"{'run':<28} {'docs':>6} {'wall s':>8} {'docs/s*':>8} {'dbt s':>7} {'tests s':>7} {'peak MB':>8} {'file MB':>8}"
+        "  slowest models (s)"
+    )
     print(head)
     print("-" * len(head))
     for n in nights:
@@ -130,10 +141,11 @@ def print_table(nights: list[Night], fixed_s: float) -> None:
         slow = ", ".join(f"{name} {t:.1f}" for name, t in n.models[:4]) or "no build"
         print(
             f"{n.label:<28} {n.documents:>6} {n.wall_s:>8.1f} {rate if rate else float('nan'):>8.1f} "
-            f"{n.dbt_s if n.dbt_s is not None else float('nan'):>7.1f} {n.peak_mb:>8.0f} {n.file_mb:>8.1f}  {slow}"
+            f"{n.dbt_s if n.dbt_s is not None else float('nan'):>7.1f} "
+            f"{n.tests_s if n.tests_s is not None else float('nan'):>7.1f} {n.peak_mb:>8.0f} {n.file_mb:>8.1f}  {slow}"
             + ("" if n.exit_code in (0, 3) else f"  [exit {n.exit_code}]")
         )
-    print("* documents/s above the fixed cost: documents / (wall − fixed)")
+    print("* documents/s above the fixed cost: documents / (wall − fixed); tests s: dbt's tests summed over its threads")
 
 
 def print_growth(full: dict[int, Night]) -> None:

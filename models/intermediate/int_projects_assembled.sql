@@ -18,7 +18,7 @@ forms as (
     where document_id not in (select duplicates.document_id from duplicates)
 ),
 
-form_fields as (
+form_fields as not materialized (
     select * from {{ ref('stg_landing__form_fields') }}
 ),
 
@@ -49,21 +49,39 @@ project_forms as (
         or (form_kind = 'narrative' and subject_name is not null)
 ),
 
--- a label printed twice in one form keeps its first value; the others stay in landing
-first_fields as (
+-- a label printed twice in one form keeps its first value; the others stay in landing. Read without a window and
+-- without materialising the form fields: values include long texts (依据, 主要内容), which either would hold in
+-- memory for every form of a first night
+first_fields as not materialized (
     select
         form_id,
         field_key,
-        value_printed,
-        line_no,
+        arg_min(value_printed, field_seq) as value_printed,
     from form_fields
-    qualify row_number() over (partition by form_id, field_key order by field_seq) = 1
+    where
+        field_key in (
+            'project_name', 'spending_direction', 'fund_name', 'special_fund_name', 'implementing_unit',
+            'supervising_department', 'attribute', 'period', 'main_content', 'basis'
+        )
+    group by form_id, field_key
 ),
 
+-- what a project is keyed and directed by, short texts that the steps below carry
 pivoted as (
     select
         form_id,
         max(value_printed) filter (where field_key = 'project_name') as project_name,
+        max(value_printed) filter (where field_key = 'spending_direction') as spending_direction_printed,
+        max(value_printed) filter (where field_key in ('fund_name', 'special_fund_name')) as fund_name,
+    from first_fields
+    where field_key in ('project_name', 'spending_direction', 'fund_name', 'special_fund_name')
+    group by form_id
+),
+
+-- what describes it, joined in the last step only
+descriptions as (
+    select
+        form_id,
         max(value_printed) filter (where field_key = 'implementing_unit') as implementing_unit,
         max(value_printed) filter (
             where field_key = 'supervising_department'
@@ -72,9 +90,8 @@ pivoted as (
         max(value_printed) filter (where field_key = 'period') as period_text,
         max(value_printed) filter (where field_key = 'main_content') as main_content,
         max(value_printed) filter (where field_key = 'basis') as basis_text,
-        max(value_printed) filter (where field_key = 'spending_direction') as spending_direction_printed,
-        max(value_printed) filter (where field_key in ('fund_name', 'special_fund_name')) as fund_name,
     from first_fields
+    where field_key in ('implementing_unit', 'supervising_department', 'attribute', 'period', 'main_content', 'basis')
     group by form_id
 ),
 
@@ -85,12 +102,6 @@ assembled as (
         project_forms.form_seq,
         project_forms.form_kind,
         project_forms.form_title,
-        pivoted.implementing_unit,
-        pivoted.supervising_department,
-        pivoted.attribute_printed,
-        pivoted.period_text,
-        pivoted.main_content,
-        pivoted.basis_text,
         pivoted.spending_direction_printed,
         pivoted.fund_name,
         project_forms.subject_key,
@@ -176,6 +187,12 @@ direction_matches as (
 final as (
     select
         keyed.*,
+        descriptions.implementing_unit,
+        descriptions.supervising_department,
+        descriptions.attribute_printed,
+        descriptions.period_text,
+        descriptions.main_content,
+        descriptions.basis_text,
         -- a project is its business identity, not the bytes of its file: the department that owns it (主管部门, else
         -- the reporting department, else the implementing unit; else the document's region), its normalised name and
         -- its fiscal year. A corrected re-issue, and the target form and self-evaluation of one project, share it.
@@ -207,6 +224,8 @@ final as (
         on keyed.form_id = supervising.form_id and supervising.department_role = 'supervising'
     left join departments as reporting
         on keyed.form_id = reporting.form_id and reporting.department_role = 'department'
+    left join descriptions
+        on keyed.form_id = descriptions.form_id
     left join direction_matches
         on keyed.form_id = direction_matches.form_id
     left join documents
