@@ -51,18 +51,13 @@ project_forms as (
 
 -- a label printed twice in one form keeps its first value; the others stay in landing. Read without a window and
 -- without materialising the form fields: values include long texts (依据, 主要内容), which either would hold in
--- memory for every form of a first night
+-- memory for every form of a first night. Read where it is used, so each use's labels filter the fields first.
 first_fields as not materialized (
     select
         form_id,
         field_key,
         arg_min(value_printed, field_seq) as value_printed,
     from form_fields
-    where
-        field_key in (
-            'project_name', 'spending_direction', 'fund_name', 'special_fund_name', 'implementing_unit',
-            'supervising_department', 'attribute', 'period', 'main_content', 'basis'
-        )
     group by form_id, field_key
 ),
 
