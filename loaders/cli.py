@@ -261,8 +261,7 @@ def build(
     progress = _bar()
     try:
         with progress:
-            args = ["build", "--full-refresh"] if full_refresh else ["build"]
-            pipeline.run_dbt(path, args, target=target, progress=_dbt_progress(progress))
+            pipeline.build_models(path, path, full_refresh, target=target, progress=_dbt_progress(progress))
     except pipeline.PipelineError as exc:
         _fail(str(exc), 1)
     _print_marts(pipeline.count_marts(path))

@@ -57,9 +57,9 @@ create table if not exists ops.ops_runs (
 
 
 # DuckDB's memory for the night's own connections, the same variable and default as the dbt build's
-# (profiles/profiles.yml). A first night sends every document through the models at once, and the steps that
-# cannot spill (sorted aggregates, window partitions, CTEs read twice) need memory in proportion: 2 GB holds a
-# first night of 5,000 generated documents, not one of 20,000 (README, "Scale").
+# (profiles/profiles.yml). The steps that cannot spill (sorted aggregates, window partitions, CTEs read twice)
+# need memory in proportion to the documents a model takes at once, so a night with many new documents builds
+# its incremental models in batches sized from this limit (loaders/build_batches.py).
 DUCKDB_MEMORY = "2GB"
 
 

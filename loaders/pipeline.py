@@ -15,6 +15,7 @@ import ctypes
 import datetime as dt
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import re
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from loaders import ops
+from loaders import build_batches, ops
 from loaders.ingest import IngestResult, ingest, is_quiet
 from loaders.landing import SCHEMAS, create_schema, parser_version, quarantine
 
@@ -82,7 +83,8 @@ class RunSummary:
     record: ops.RunRecord | None = None
     notes: list[str] = field(default_factory=list)
     built: bool = True  # False: nothing changed, the models were not rebuilt
-    working_copy: str = "new"  # spare (the previous file brought up to date), copy (of the published file) or new
+    working_copy: str = "new"  # spare (the previous file brought up to date), copy (of the published file),
+    # resume (a failed night's landing) or new
 
     @property
     def exit_code(self) -> int:
@@ -158,6 +160,72 @@ def reuse_spare(work: Path, warehouse: Path) -> bool:
         return False
     finally:
         con.close()
+
+
+def resume_path(warehouse: Path) -> Path:
+    """The working file of a night that failed after its documents were landed and checked (in ``dbt
+    build`` or the publish): the next night starts from it, so a failed build costs a retry the build, not
+    the parse of every document again. Its base, the published file it was copied from, is beside it."""
+    return warehouse.with_name(f".{warehouse.name}.resume")
+
+
+def _identity(path: Path) -> list[int] | None:
+    """What changes when a publish (a rename) or a restore replaces the file: its inode, size and time."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def keep_for_resume(work: Path, warehouse: Path, run_id: str) -> bool:
+    """Keep a failed night's working file for the next night (``take_resume``). Not when a write-ahead log
+    is beside it: what it holds is then not all in the file."""
+    if not work.exists() or work.with_name(work.name + ".wal").exists():
+        return False
+    resume = resume_path(warehouse)
+    base = resume.with_name(resume.name + ".json")
+    tmp = base.with_name(base.name + ".tmp")
+    tmp.write_text(json.dumps({"run_id": run_id, "published": _identity(warehouse)}))
+    os.replace(tmp, base)
+    os.replace(work, resume)
+    return True
+
+
+def discard_resume(warehouse: Path) -> None:
+    resume = resume_path(warehouse)
+    for path in (resume, resume.with_name(resume.name + ".json"), resume.with_name(resume.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def take_resume(work: Path, warehouse: Path) -> str | None:
+    """Make a failed night's kept working file tonight's, when the published file is still the one it was
+    copied from (no publish or restore since): the run id of that night, or None (and the file is removed).
+    Its documents count as landed; the dbt models it holds catch up like the spare's."""
+    resume = resume_path(warehouse)
+    base = resume.with_name(resume.name + ".json")
+    try:
+        kept = json.loads(base.read_text())
+        usable = resume.exists() and kept.get("published") == _identity(warehouse)
+    except (OSError, ValueError, AttributeError):
+        usable = False
+    if not usable:
+        discard_resume(warehouse)
+        return None
+    os.replace(resume, work)
+    base.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(work))
+        try:
+            con.execute("select count(*) from landing.documents").fetchone()
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        log.warning("the landing kept by failed run %s cannot be read (%s); not used", kept.get("run_id"), exc)
+        for path in (work, work.with_name(work.name + ".wal")):
+            path.unlink(missing_ok=True)
+        return None
+    return str(kept.get("run_id"))
 
 
 def catch_up(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
@@ -441,6 +509,45 @@ def run_dbt(
         raise PipelineError(f"dbt {args[0]} failed: {detail}")
 
 
+def build_models(
+    work: Path,
+    at: Path,
+    full_refresh: bool,
+    target: str = "prod",
+    progress: Callable[[int, int, str], None] | None = None,
+) -> int:
+    """``dbt build`` of the file ``work`` (dbt opens it at ``at``): first, when the night brings more new
+    documents than a batch, the incremental models once per batch of documents (``build_batches``), then
+    the whole build. The number of batches (0: the models took every document at once)."""
+    con = _writer(work)
+    try:
+        batches = build_batches.plan(con, full_refresh)
+    finally:
+        con.close()
+    incremental = "config.materialized:incremental"
+    for number, batch in enumerate(batches):
+        con = _writer(work)
+        try:
+            build_batches.write(con, batch)
+        finally:
+            con.close()
+        log.info("incremental models, batch %d of %d: %d documents", number + 1, len(batches), len(batch))
+        first = number == 0  # the seeds and views they read are made once, a full refresh starts once
+        args = ["build", "--select", f"+{incremental}" if first else incremental]
+        args += ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+        run_dbt(at, [*args, "--full-refresh"] if first and full_refresh else args, target=target, progress=progress)
+    if batches:
+        con = _writer(work)
+        try:
+            build_batches.clear(con)
+        finally:
+            con.close()
+    # after batches the incremental models hold every document: the rest is built over them, not again
+    args = ["build", "--full-refresh"] if full_refresh and not batches else ["build"]
+    run_dbt(at, args, target=target, progress=progress)
+    return len(batches)
+
+
 def build_docs(warehouse: Path) -> Path:
     """dbt's documentation site for the warehouse, as one self-contained page (``dbt docs generate --static``:
     the manifest and catalog inlined, so it opens offline from disk), in ``dbt_docs/`` beside the warehouse.
@@ -676,14 +783,24 @@ def run(
             log.warning("removed %s left by a run that did not finish", leftover.name)
         ops.journal_append(warehouse, record)  # "running": if this process is killed, the next run says so
         work = working_path(warehouse, record.run_id)
+        landed = False
         try:
             step("ingest")
             notes: list[str] = []  # what the operator must know although the night published
             # nothing new, changed or gone: the published models stay as they are, only this run is recorded
             quiet = not full_refresh and quiet_night(warehouse, documents)
-            carried, note, working_copy = prepare_working_copy(work, warehouse, reuse=not quiet)
-            if note:
-                notes.append(note)
+            resumed = None
+            if quiet:  # the published file is current: a failed night's landing is of no use
+                discard_resume(warehouse)
+            else:
+                resumed = take_resume(work, warehouse)
+            if resumed:
+                carried, working_copy = warehouse.exists(), "resume"
+                notes.append(f"started from the documents landed by failed run {resumed}: not parsed again")
+            else:
+                carried, note, working_copy = prepare_working_copy(work, warehouse, reuse=not quiet)
+                if note:
+                    notes.append(note)
             note = ensure_storage_version(work)
             if note:
                 notes.append(note)
@@ -693,14 +810,16 @@ def run(
             step("checkpoint")
             if result.parsed_ids:  # what was landed before was validated the night it came
                 apply_quarantine(work, result, checkpoint(work, result.parsed_ids) or {})
+            landed = True  # from here the working file's landing is whole and checked: worth keeping on failure
             step("dbt build")
             record.is_full_refresh = full_refresh or not carried or needs_full_refresh(work)
             record.dbt_fingerprint, record.parser_version = dbt_fingerprint(), parser_version()
             quiet = quiet and carried and not result.parsed and not record.is_full_refresh
             if not quiet:
                 with stable_dbt_path(work, warehouse) as at:
-                    args = ["build", "--full-refresh"] if record.is_full_refresh else ["build"]
-                    run_dbt(at, args, target=target, progress=dbt_progress)
+                    batches = build_models(work, at, record.is_full_refresh, target=target, progress=dbt_progress)
+                if batches:
+                    notes.append(f"new documents built in {batches} batches (more than DuckDB's memory holds at once)")
             moved = move_foreign_wal(warehouse)
             if moved:
                 notes.append(moved)
@@ -712,6 +831,12 @@ def run(
             record.ended_at = dt.datetime.now()
             record.outcome = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
             record.message = str(exc) or type(exc).__name__
+            kept = False
+            if landed:
+                with contextlib.suppress(OSError):
+                    kept = keep_for_resume(work, warehouse, record.run_id)
+            if kept:
+                record.message += " (its landed documents are kept for the next run)"
             with contextlib.suppress(OSError):
                 ops.journal_append(warehouse, record)
             for path in (work, work.with_name(work.name + ".wal")):

@@ -3,9 +3,22 @@
     The documents themselves never change under one document_id (it is the content's sha256); when the
     parser or the dbt project changes, `jixiao run` rebuilds the incremental models with --full-refresh. -#}
 
+{#- A night with more new documents than the build's memory holds at once (a first night of a province)
+    builds the incremental models in batches of documents: `jixiao run` writes each batch's ids into
+    ops.build_batch and runs the models once per batch, then builds the rest over the whole tables. Without
+    that table every new document is taken at once. -#}
+{% macro build_batch() -%}
+    {#- a unit test has no relation of its own, and never a batch -#}
+    {%- if execute and this is not none -%}
+    {{ return(adapter.get_relation(database=this.database, schema='ops', identifier='build_batch')) }}
+    {%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}
+
 {% macro new_documents_only(document_id_column='document_id') -%}
-    {%- if is_incremental() %}
-    where {{ document_id_column }} not in (select {{ this }}.document_id from {{ this }})
+    {%- set condition = is_new_document(document_id_column) -%}
+    {%- if condition != 'true' %}
+    where {{ condition }}
     {%- endif %}
 {%- endmacro %}
 
@@ -20,9 +33,13 @@
 
 {#- the same test as a condition, for an import CTE that has its own `where`: true on a full build -#}
 {% macro is_new_document(document_id_column='document_id') -%}
+    {%- set batch = build_batch() -%}
+    {%- set conditions = [] -%}
     {%- if is_incremental() -%}
-    {{ document_id_column }} not in (select {{ this }}.document_id from {{ this }})
-    {%- else -%}
-    true
+    {%- do conditions.append(document_id_column ~ ' not in (select ' ~ this ~ '.document_id from ' ~ this ~ ')') -%}
     {%- endif -%}
+    {%- if batch is not none -%}
+    {%- do conditions.append(document_id_column ~ ' in (select ' ~ batch ~ '.document_id from ' ~ batch ~ ')') -%}
+    {%- endif -%}
+    {{- conditions | join(' and ') if conditions else 'true' -}}
 {%- endmacro %}

@@ -1,0 +1,54 @@
+"""The batches of a night's build: near-equal, only the documents landed since the last publish, none when
+they fit at once, and a batch table left by a killed build never narrows the next one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from loaders import build_batches, ops
+
+
+@pytest.fixture()
+def con():
+    con = duckdb.connect()
+    con.execute("create schema landing; create table landing.documents (document_id varchar, loaded_at timestamp)")
+    night = dt.datetime(2026, 1, 1)
+    con.execute(
+        "insert into landing.documents select 'd' || lpad(i::varchar, 2, '0'), ? + to_hours(i) from range(10) t(i)",
+        [night],
+    )
+    ops.create_schema(con)
+    yield con
+    con.close()
+
+
+def test_every_document_in_near_equal_batches_on_a_first_night(con):
+    batches = build_batches.plan(con, full_refresh=False, size=4)
+    assert [len(b) for b in batches] == [4, 4, 2]
+    assert sorted(d for b in batches for d in b) == [f"d{i:02d}" for i in range(10)]
+    assert build_batches.plan(con, full_refresh=False, size=10) == []
+
+
+def test_only_the_documents_landed_since_the_last_publish(con):
+    record = ops.RunRecord(run_id="r1", started_at=dt.datetime(2026, 1, 1, 5), documents_path="docs", outcome="published")
+    ops.write_runs(con, [record])
+    assert [d for b in build_batches.plan(con, full_refresh=False, size=2) for d in b] == [f"d{i:02d}" for i in range(5, 10)]
+    assert sum(len(b) for b in build_batches.plan(con, full_refresh=True, size=2)) == 10
+
+
+def test_a_batch_table_left_behind_is_removed_before_planning(con):
+    build_batches.write(con, ["d00"])
+    assert con.execute(f"select count(*) from {build_batches.TABLE}").fetchone() == (1,)
+    build_batches.plan(con, full_refresh=False, size=100)
+    assert con.execute("select count(*) from information_schema.tables where table_name = 'build_batch'").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(
+    ("setting", "documents"), [("2GB", 4000), ("500MB", 1000), ("1GiB", 2147), ("16 GB", 32000), ("1KB", 100)]
+)
+def test_a_batch_follows_duckdbs_memory(monkeypatch, setting, documents):
+    monkeypatch.setenv("JIXIAO_DUCKDB_MEMORY", setting)
+    assert build_batches.documents_per_batch() == documents
