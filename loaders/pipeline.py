@@ -509,6 +509,11 @@ def run_dbt(
         raise PipelineError(f"dbt {args[0]} failed: {detail}")
 
 
+def dbt_target_dir() -> Path:
+    """dbt's target folder: DBT_TARGET_PATH (relative to the project) or the project's target/."""
+    return PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
+
+
 def build_models(
     work: Path,
     at: Path,
@@ -525,6 +530,9 @@ def build_models(
     finally:
         con.close()
     incremental = "config.materialized:incremental"
+    results = dbt_target_dir() / "run_results.json"
+    for kept in results.parent.glob("run_results_batch_*.json"):
+        kept.unlink()
     for number, batch in enumerate(batches):
         con = _writer(work)
         try:
@@ -536,6 +544,8 @@ def build_models(
         args = ["build", "--select", f"+{incremental}" if first else incremental]
         args += ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
         run_dbt(at, [*args, "--full-refresh"] if first and full_refresh else args, target=target, progress=progress)
+        with contextlib.suppress(OSError):  # dbt's record of each pass, beside the last one's, for a closer look
+            shutil.copyfile(results, results.with_name(f"run_results_batch_{number + 1}.json"))
     if batches:
         con = _writer(work)
         try:

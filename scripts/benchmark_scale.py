@@ -59,6 +59,8 @@ def run_night(label: str, documents: Path, warehouse: Path, count: int, workers:
     target = warehouse.parent.parent / "dbt-target"
     results = target / "run_results.json"
     results.unlink(missing_ok=True)
+    for kept in target.glob("run_results_batch_*.json"):
+        kept.unlink()
     env = {k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_")}
     env["JIXIAO_WORKERS"] = str(workers)
     env["DBT_TARGET_PATH"] = str(target)
@@ -80,16 +82,25 @@ def run_night(label: str, documents: Path, warehouse: Path, count: int, workers:
         file_mb=warehouse.stat().st_size / 2**20 if warehouse.exists() else 0.0,
     )
     if results.exists():
-        data = json.loads(results.read_text())
-        night.dbt_s = data.get("elapsed_time")
-        night.tests_s = sum(r["execution_time"] for r in data["results"] if r["unique_id"].startswith(("test.", "unit_test.")))
+        # a night that builds in batches of documents runs dbt once per batch, then the whole build
+        passes = [*sorted(target.glob("run_results_batch_*.json")), results]
+        data = [json.loads(p.read_text()) for p in passes]
+        every = [r for d in data for r in d["results"]]
+        night.dbt_s = sum(d.get("elapsed_time") or 0 for d in data)
+        night.tests_s = sum(r["execution_time"] for r in every if r["unique_id"].startswith(("test.", "unit_test.")))
         # kept per night, for a closer look at a model or a test
-        kept = warehouse.parent.parent / "run_results" / f"{warehouse.parent.name}-{label.split(', ')[-1].replace(' ', '-')}.json"
-        kept.parent.mkdir(exist_ok=True)
-        shutil.copyfile(results, kept)
-        models = [r for r in data["results"] if r["unique_id"].startswith("model.")]
-        timed = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in models]
-        night.models = sorted(timed, key=lambda m: -m[1])
+        name = f"{warehouse.parent.name}-{label.split(', ')[-1].replace(' ', '-')}"
+        kept = warehouse.parent.parent / "run_results"
+        kept.mkdir(exist_ok=True)
+        for number, path in enumerate(passes):
+            suffix = "" if path == results else f"-batch{number + 1}"
+            shutil.copyfile(path, kept / f"{name}{suffix}.json")
+        timed: dict[str, float] = {}
+        for r in every:
+            if r["unique_id"].startswith("model."):
+                model = r["unique_id"].split(".")[-1]
+                timed[model] = timed.get(model, 0.0) + r["execution_time"]
+        night.models = sorted(timed.items(), key=lambda m: -m[1])
     return night
 
 

@@ -10,9 +10,28 @@ duplicates as (
     where is_duplicate
 ),
 
--- a duplicate of another document's content is counted once, as the original
+-- a duplicate of another document's content is counted once, as the original; only the columns the roles are
+-- decided from: the CTEs below are each read more than once, so DuckDB holds them whole
 staged as (
-    select * from {{ ref('int_funding_structure') }}
+    select
+        amount_id,
+        form_id,
+        document_id,
+        parent_amount_id,
+        amount_wan,
+        item_label_printed,
+        stage_printed,
+        fiscal_year,
+        money_kind,
+        money_kind_reason,
+        stage_key,
+        stage_source,
+        statement_priority,
+        breakdown_name,
+        primary_breakdown_name,
+        parts_add_up,
+        parts_wan,
+    from {{ ref('int_funding_structure') }}
     where document_id not in (select duplicates.document_id from duplicates)
 ),
 
