@@ -36,7 +36,7 @@
     {%- set batch = build_batch() -%}
     {%- set conditions = [] -%}
     {%- if is_incremental() -%}
-    {%- do conditions.append(document_id_column ~ ' not in (select ' ~ this ~ '.document_id from ' ~ this ~ ')') -%}
+    {%- do conditions.append(document_id_column ~ ' not in (select distinct ' ~ this ~ '.document_id from ' ~ this ~ ')') -%}
     {%- endif -%}
     {%- if batch is not none -%}
     {%- do conditions.append(document_id_column ~ ' in (select ' ~ batch ~ '.document_id from ' ~ batch ~ ')') -%}
