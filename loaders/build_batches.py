@@ -38,6 +38,15 @@ def documents_per_batch() -> int:
     return max(100, int(limit / 1e9 * DOCUMENTS_PER_GB))
 
 
+def one_model_at_a_time(con: duckdb.DuckDBPyConnection) -> bool:
+    """The models that join across documents read whole tables, and two models built side by side share
+    DuckDB's one memory limit: past two batches' worth of documents, the build runs one model at a time (a
+    20,000-document delta ran out of memory at 2 GB in ``int_projects_assembled``, which alone needs about
+    1.5 GB there, beside another such model; 5,000 built two at a time)."""
+    documents = con.execute("select count(*) from landing.documents").fetchone()[0]
+    return documents > 2 * documents_per_batch()
+
+
 def plan(con: duckdb.DuckDBPyConnection, full_refresh: bool, size: int | None = None) -> list[list[str]]:
     """The batches of tonight's build: the documents landed since the last published run (every document
     on a full refresh), in near-equal batches of at most ``size``; none when they fit in one. A batch table

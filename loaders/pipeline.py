@@ -527,6 +527,7 @@ def build_models(
     con = _writer(work)
     try:
         batches = build_batches.plan(con, full_refresh)
+        alone = build_batches.one_model_at_a_time(con)
     finally:
         con.close()
     incremental = "config.materialized:incremental"
@@ -554,7 +555,7 @@ def build_models(
             con.close()
     # after batches the incremental models hold every document: the rest is built over them, not again
     args = ["build", "--full-refresh"] if full_refresh and not batches else ["build"]
-    run_dbt(at, args, target=target, progress=progress)
+    run_dbt(at, [*args, "--threads", "1"] if alone else args, target=target, progress=progress)
     return len(batches)
 
 

@@ -52,3 +52,11 @@ def test_a_batch_table_left_behind_is_removed_before_planning(con):
 def test_a_batch_follows_duckdbs_memory(monkeypatch, setting, documents):
     monkeypatch.setenv("JIXIAO_DUCKDB_MEMORY", setting)
     assert build_batches.documents_per_batch() == documents
+
+
+def test_past_two_batches_of_documents_the_models_are_built_one_at_a_time(monkeypatch, con):
+    # ten documents landed: two batches of five hold them, two of four do not
+    monkeypatch.setattr(build_batches, "documents_per_batch", lambda: 5)
+    assert not build_batches.one_model_at_a_time(con)
+    monkeypatch.setattr(build_batches, "documents_per_batch", lambda: 4)
+    assert build_batches.one_model_at_a_time(con)
