@@ -22,8 +22,16 @@ form_fields as not materialized (
     select * from {{ ref('stg_landing__form_fields') }}
 ),
 
+-- a form's departments by role, one row per form (a form names at most one of each): one join, not one per role,
+-- each of which held every project form's row in a hash table
 departments as (
-    select * from {{ ref('int_departments_resolved') }}
+    select
+        form_id,
+        max(department_key) filter (where department_role = 'implementing') as implementing_department_key,
+        max(department_key) filter (where department_role = 'supervising') as supervising_department_key,
+        max(department_key) filter (where department_role = 'department') as reporting_department_key,
+    from {{ ref('int_departments_resolved') }}
+    group by form_id
 ),
 
 directions as (
@@ -49,10 +57,9 @@ project_forms as (
         or (form_kind = 'narrative' and subject_name is not null)
 ),
 
--- a label printed twice in one form keeps its first value; the others stay in landing. Read without a window and
--- without materialising the form fields: values include long texts (依据, 主要内容), which either would hold in
--- memory for every form of a first night. Read where it is used, so each use's labels filter the fields first.
-first_fields as not materialized (
+-- a label printed twice in one form keeps its first value; the others stay in landing. Read without a window:
+-- its input would hold every value in memory (the long texts that describe a project are int_project_descriptions')
+first_fields as (
     select
         form_id,
         field_key,
@@ -75,19 +82,7 @@ pivoted as (
 
 -- what describes it, joined in the last step only
 descriptions as (
-    select
-        form_id,
-        max(value_printed) filter (where field_key = 'implementing_unit') as implementing_unit,
-        max(value_printed) filter (
-            where field_key = 'supervising_department'
-        ) as supervising_department,
-        max(value_printed) filter (where field_key = 'attribute') as attribute_printed,
-        max(value_printed) filter (where field_key = 'period') as period_text,
-        max(value_printed) filter (where field_key = 'main_content') as main_content,
-        max(value_printed) filter (where field_key = 'basis') as basis_text,
-    from first_fields
-    where field_key in ('implementing_unit', 'supervising_department', 'attribute', 'period', 'main_content', 'basis')
-    group by form_id
+    select * from {{ ref('int_project_descriptions') }}
 ),
 
 assembled as (
@@ -192,19 +187,23 @@ final as (
         -- the reporting department, else the implementing unit; else the document's region), its normalised name and
         -- its fiscal year. A corrected re-issue, and the target form and self-evaluation of one project, share it.
         {{ surrogate_key([
-            "coalesce(supervising.department_key, reporting.department_key, implementing.department_key,"
+            "coalesce(departments.supervising_department_key, departments.reporting_department_key,"
+            ~ " departments.implementing_department_key,"
             ~ " 'region:' || coalesce(documents_regioned.region_admin_code, 'unknown'))",
             "coalesce(nullif(" ~ project_name_key('keyed.project_name') ~ ", ''),"
             ~ " 'form:' || keyed.document_id || ':' || keyed.project_form_seq)",
             'documents.fiscal_year',
         ]) }} as project_key,
         {{ project_name_key('keyed.project_name') }} as project_name_key,
-        coalesce(supervising.department_key, reporting.department_key, implementing.department_key)
-            as owner_department_key,
+        coalesce(
+            departments.supervising_department_key,
+            departments.reporting_department_key,
+            departments.implementing_department_key
+        ) as owner_department_key,
         documents.fiscal_year,
-        implementing.department_key as implementing_department_key,
-        supervising.department_key as supervising_department_key,
-        reporting.department_key as reporting_department_key,
+        departments.implementing_department_key,
+        departments.supervising_department_key,
+        departments.reporting_department_key,
         coalesce(direction_matches.direction_name_zh, keyed.spending_direction_printed)
             as spending_direction_name,
         case
@@ -213,12 +212,8 @@ final as (
             else 'unknown'
         end as spending_direction_source,
     from keyed
-    left join departments as implementing
-        on keyed.form_id = implementing.form_id and implementing.department_role = 'implementing'
-    left join departments as supervising
-        on keyed.form_id = supervising.form_id and supervising.department_role = 'supervising'
-    left join departments as reporting
-        on keyed.form_id = reporting.form_id and reporting.department_role = 'department'
+    left join departments
+        on keyed.form_id = departments.form_id
     left join descriptions
         on keyed.form_id = descriptions.form_id
     left join direction_matches

@@ -24,12 +24,31 @@ parents as (
     from {{ ref('int_amounts_classified') }}
 ),
 
-roles as (
-    select * from {{ ref('int_funding_roles') }}
+-- the roles and the forms are each joined twice (for the key, then for the row): read where they are used, with
+-- only the columns used, since a CTE read twice is held whole, and at a province's size every amount's roles
+-- held whole beside the joins ran out of the build's memory
+roles as not materialized (
+    select
+        amount_id,
+        stage_key,
+        stage_source,
+        amount_role,
+        breakdown_name,
+        period_kind,
+        money_kind,
+        is_countable,
+        exclusion_reason,
+    from {{ ref('int_funding_roles') }}
 ),
 
-attributed as (
-    select * from {{ ref('int_forms_attributed') }}
+attributed as not materialized (
+    select
+        form_id,
+        is_department_form,
+        department_key,
+        project_key,
+        spending_direction_key,
+    from {{ ref('int_forms_attributed') }}
 ),
 
 -- an amount is keyed inside its project (department for department forms) by its form kind, its item label and
