@@ -148,7 +148,8 @@ def print_table(nights: list[Night], fixed_s: float) -> None:
     print(head)
     print("-" * len(head))
     for n in nights:
-        rate = n.docs_per_s(fixed_s)
+        # above the fixed cost only a first night parses every document it counts
+        rate = n.docs_per_s(fixed_s) if n.label.endswith("first night") else None
         slow = ", ".join(f"{name} {t:.1f}" for name, t in n.models[:4]) or "no build"
         print(
             f"{n.label:<28} {n.documents:>6} {n.wall_s:>8.1f} {rate if rate else float('nan'):>8.1f} "
