@@ -74,6 +74,10 @@ STORAGE_VERSION = "v1.2.0"
 class PipelineError(Exception):
     """A step failed; nothing was published."""
 
+    def __init__(self, message: str, out_of_memory: bool = False) -> None:
+        super().__init__(message)
+        self.out_of_memory = out_of_memory  # a dbt step that ran out of DuckDB's memory limit
+
 
 @dataclass
 class RunSummary:
@@ -482,8 +486,8 @@ def run_dbt(
         str(PROJECT_DIR),
         "--profiles-dir",
         str(PROJECT_DIR / "profiles"),
-        "--target",
-        target,
+        # dbt retry takes its target, like every other argument, from the run it retries
+        *([] if args[0] == "retry" else ["--target", target]),
     ]
     env = {**os.environ, "JIXIAO_DBT_PATH": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     preexec = _die_with_parent if sys.platform.startswith("linux") else None
@@ -506,7 +510,24 @@ def run_dbt(
         failures = [ln.strip() for ln in stdout.splitlines() if re.search(r"\b(ERROR|FAIL)\b", ln)]
         detail = failures[0] if failures else (stdout.strip().splitlines() or ["no output"])[-1]
         log.error("dbt output:\n%s", stdout[-7000:])
-        raise PipelineError(f"dbt {args[0]} failed: {detail}")
+        raise PipelineError(f"dbt {args[0]} failed: {detail}", out_of_memory="Out of Memory Error" in stdout)
+
+
+def build_pass(at: Path, args: list[str], target: str, progress: Callable[[int, int, str], None] | None) -> None:
+    """One ``dbt build`` pass. A pass that ran out of DuckDB's memory is retried once from the failed model in a
+    new dbt process (``dbt retry``): at a fixed limit, whether a model that joins across documents fits differs
+    from run to run and with what the process built before it (at 20,000 documents such a model built alone at
+    1.5 GB failed at 2 GB inside the build); what still does not fit fails the night."""
+    try:
+        run_dbt(at, args, target=target, progress=progress)
+    except PipelineError as exc:
+        if not exc.out_of_memory:
+            raise
+        log.warning("%s: out of memory; its failed models again, in a new dbt process", exc)
+        results = dbt_target_dir() / "run_results.json"
+        with contextlib.suppress(OSError):  # the failed pass's record, beside the retry's
+            shutil.copyfile(results, results.with_name("run_results_before_retry.json"))
+        run_dbt(at, ["retry"], target=target, progress=progress)
 
 
 def dbt_target_dir() -> Path:
@@ -532,8 +553,8 @@ def build_models(
         con.close()
     incremental = "config.materialized:incremental"
     results = dbt_target_dir() / "run_results.json"
-    for kept in results.parent.glob("run_results_batch_*.json"):
-        kept.unlink()
+    for kept in [*results.parent.glob("run_results_batch_*.json"), results.with_name("run_results_before_retry.json")]:
+        kept.unlink(missing_ok=True)
     for number, batch in enumerate(batches):
         con = _writer(work)
         try:
@@ -544,7 +565,7 @@ def build_models(
         first = number == 0  # the seeds and views they read are made once, a full refresh starts once
         args = ["build", "--select", f"+{incremental}" if first else incremental]
         args += ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
-        run_dbt(at, [*args, "--full-refresh"] if first and full_refresh else args, target=target, progress=progress)
+        build_pass(at, [*args, "--full-refresh"] if first and full_refresh else args, target, progress)
         with contextlib.suppress(OSError):  # dbt's record of each pass, beside the last one's, for a closer look
             shutil.copyfile(results, results.with_name(f"run_results_batch_{number + 1}.json"))
     if batches:
@@ -555,7 +576,7 @@ def build_models(
             con.close()
     # after batches the incremental models hold every document: the rest is built over them, not again
     args = ["build", "--full-refresh"] if full_refresh and not batches else ["build"]
-    run_dbt(at, [*args, "--threads", "1"] if alone else args, target=target, progress=progress)
+    build_pass(at, [*args, "--threads", "1"] if alone else args, target, progress)
     return len(batches)
 
 
