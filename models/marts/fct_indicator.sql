@@ -98,8 +98,10 @@ counterparts as (
         on own.project_key = other.project_key and own.name_key = other.name_key and own.side != other.side
     inner join indicators as other_rows
         on other.indicator_id = other_rows.indicator_id
+    -- ties (the same line in two documents of one project) go to the lower id, so every build picks the same row
     qualify row_number() over (
-        partition by own.indicator_id order by (own.level2_key = other.level2_key) desc, other.line_start
+        partition by own.indicator_id
+        order by (own.level2_key = other.level2_key) desc, other.line_start asc, other.indicator_id asc
     ) = 1
 ),
 
@@ -162,7 +164,8 @@ indicator_rows as (
         on indicators.form_id = forms.form_id
 ),
 
--- the same indicator of the same project last year (rpt_project_crosswalk), the same form kind first
+-- the same indicator of the same project last year (rpt_project_crosswalk), the same form kind first; among
+-- last year's rows printed on the same line of several documents, the lowest key, so every build picks the same
 prior_year as (
     select
         this_year.indicator_key,
@@ -177,7 +180,7 @@ prior_year as (
     where this_year.name_key != '-'
     qualify row_number() over (
         partition by this_year.indicator_key
-        order by (this_year.form_kind = last_year.form_kind) desc, last_year.line_start
+        order by (this_year.form_kind = last_year.form_kind) desc, last_year.line_start asc, last_year.indicator_key asc
     ) = 1
 ),
 
