@@ -99,6 +99,7 @@ keys as (
 final as (
     select
         amounts.amount_id,
+        amounts.document_id,
         keys.funding_key,
         parent_keys.funding_key as parent_funding_key,
         attributed.project_key,

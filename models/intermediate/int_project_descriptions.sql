@@ -13,15 +13,17 @@ form_fields as (
 first_fields as (
     select
         form_id,
+        document_id,
         field_key,
         arg_min(value_printed, field_seq) as value_printed,
     from form_fields
-    group by form_id, field_key
+    group by form_id, document_id, field_key
 ),
 
 final as (
     select
         form_id,
+        document_id,
         max(value_printed) filter (where field_key = 'implementing_unit') as implementing_unit,
         max(value_printed) filter (where field_key = 'supervising_department') as supervising_department,
         max(value_printed) filter (where field_key = 'attribute') as attribute_printed,
@@ -29,7 +31,7 @@ final as (
         max(value_printed) filter (where field_key = 'main_content') as main_content,
         max(value_printed) filter (where field_key = 'basis') as basis_text,
     from first_fields
-    group by form_id
+    group by form_id, document_id
 )
 
 select * from final
