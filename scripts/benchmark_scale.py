@@ -59,7 +59,7 @@ def run_night(label: str, documents: Path, warehouse: Path, count: int, workers:
     target = warehouse.parent.parent / "dbt-target"
     results = target / "run_results.json"
     results.unlink(missing_ok=True)
-    for kept in target.glob("run_results_batch_*.json"):
+    for kept in [*target.glob("run_results_batch_*.json"), *target.glob("run_results_before_retry.json")]:
         kept.unlink()
     env = {k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_")}
     env["JIXIAO_WORKERS"] = str(workers)
@@ -83,7 +83,9 @@ def run_night(label: str, documents: Path, warehouse: Path, count: int, workers:
     )
     if results.exists():
         # a night that builds in batches of documents runs dbt once per batch, then the whole build
-        passes = [*sorted(target.glob("run_results_batch_*.json")), results]
+        # a pass retried after running out of memory (pipeline.build_pass) leaves its first attempt's record too
+        before = sorted(target.glob("run_results_batch_*.json")) + sorted(target.glob("run_results_before_retry.json"))
+        passes = [*before, results]
         data = [json.loads(p.read_text()) for p in passes]
         every = [r for d in data for r in d["results"]]
         night.dbt_s = sum(d.get("elapsed_time") or 0 for d in data)
