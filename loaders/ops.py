@@ -67,6 +67,23 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": os.environ.get("JIXIAO_DUCKDB_MEMORY", DUCKDB_MEMORY)}
 
 
+def retry_memory(limit: float | None) -> str | None:
+    """DuckDB's memory_limit for a dbt pass retried after it ran out of memory: JIXIAO_DUCKDB_RETRY_MEMORY, else
+    twice the build's limit (``limit``, in bytes), but no more than half the machine's memory. None: retry at
+    the same limit (the limit is not a size this can double, or the machine has no room above it)."""
+    chosen = os.environ.get("JIXIAO_DUCKDB_RETRY_MEMORY", "").strip()
+    if chosen:
+        return chosen
+    if not limit:
+        return None
+    try:
+        machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+    retry = min(2 * limit, machine / 2)
+    return f"{int(retry // 1_000_000)}MB" if retry > limit else None
+
+
 def new_run_id() -> str:
     """Sortable by start time, unique across hosts: 20250101T020000-1a2b3c."""
     return dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)

@@ -470,10 +470,14 @@ _DBT_DONE = re.compile(r"\b(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)\S*\s+
 
 
 def run_dbt(
-    db_path: Path, args: list[str], target: str = "prod", progress: Callable[[int, int, str], None] | None = None
+    db_path: Path,
+    args: list[str],
+    target: str = "prod",
+    progress: Callable[[int, int, str], None] | None = None,
+    env: dict[str, str] | None = None,
 ) -> None:
     """Run a dbt command against ``db_path`` in a child process; raise PipelineError when it fails.
-    ``progress(done, total, node)`` is called as each model, seed or test finishes.
+    ``progress(done, total, node)`` is called as each model, seed or test finishes; ``env`` adds to its environment.
 
     A child process, not dbt's in-process runner: dbt-duckdb keeps its connection open for the life of
     the process, and a crash of the build must not take the caller's state with it.
@@ -489,7 +493,7 @@ def run_dbt(
         # dbt retry takes its target, like every other argument, from the run it retries
         *([] if args[0] == "retry" else ["--target", target]),
     ]
-    env = {**os.environ, "JIXIAO_DBT_PATH": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {**os.environ, **(env or {}), "JIXIAO_DBT_PATH": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     preexec = _die_with_parent if sys.platform.startswith("linux") else None
     # stderr into stdout: the output is read line by line as it comes (progress), and one pipe cannot fill
     # up unread while the other is being read
@@ -515,19 +519,22 @@ def run_dbt(
 
 def build_pass(at: Path, args: list[str], target: str, progress: Callable[[int, int, str], None] | None) -> None:
     """One ``dbt build`` pass. A pass that ran out of DuckDB's memory is retried once from the failed model in a
-    new dbt process (``dbt retry``): at a fixed limit, whether a model that joins across documents fits differs
-    from run to run and with what the process built before it (at 20,000 documents such a model built alone at
-    1.5 GB failed at 2 GB inside the build); what still does not fit fails the night."""
+    new dbt process (``dbt retry``), with more memory (``ops.retry_memory``): at a fixed limit, whether a model
+    that joins across documents fits differs from run to run and with what the process built before it (at
+    20,000 documents such a model built alone at 1.5 GB failed at 2 GB inside the build). The limit stays as set
+    for every night that fits in it; what does not fit even the retry's fails the night."""
     try:
         run_dbt(at, args, target=target, progress=progress)
     except PipelineError as exc:
         if not exc.out_of_memory:
             raise
-        log.warning("%s: out of memory; its failed models again, in a new dbt process", exc)
+        limit = ops.duckdb_config()["memory_limit"]
+        more = ops.retry_memory(build_batches.memory_bytes(limit))
+        log.warning("%s: out of memory at %s; its failed models again, in a new dbt process at %s", exc, limit, more or limit)
         results = dbt_target_dir() / "run_results.json"
         with contextlib.suppress(OSError):  # the failed pass's record, beside the retry's
             shutil.copyfile(results, results.with_name("run_results_before_retry.json"))
-        run_dbt(at, ["retry"], target=target, progress=progress)
+        run_dbt(at, ["retry"], target=target, progress=progress, env={"JIXIAO_DUCKDB_MEMORY": more} if more else None)
 
 
 def dbt_target_dir() -> Path:
