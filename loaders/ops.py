@@ -159,6 +159,23 @@ def last_published(con: duckdb.DuckDBPyConnection) -> dict | None:
     return dict(zip([d[0] for d in con.description], row, strict=True))
 
 
+def landed_since_publish(path: Path | str) -> list[str]:
+    """The documents of a warehouse file landed after its newest published run ended (tonight's, and a stopped
+    night's it resumed from); every document when it records no published run."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        last = last_published(con)
+        if last is None or last.get("ended_at") is None:
+            rows = con.execute("select document_id from landing.documents order by 1").fetchall()
+        else:
+            rows = con.execute(
+                "select document_id from landing.documents where loaded_at > ? order by 1", [last["ended_at"]]
+            ).fetchall()
+        return [r[0] for r in rows]
+    finally:
+        con.close()
+
+
 # --- the journal beside the warehouse ---------------------------------------------------------------
 
 

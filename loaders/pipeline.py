@@ -167,9 +167,10 @@ def reuse_spare(work: Path, warehouse: Path) -> bool:
 
 
 def resume_path(warehouse: Path) -> Path:
-    """The working file of a night that failed after its documents were landed and checked (in ``dbt
-    build`` or the publish): the next night starts from it, so a failed build costs a retry the build, not
-    the parse of every document again. Its base, the published file it was copied from, is beside it."""
+    """The working file of a night that stopped once it had begun landing documents (interrupted while it
+    parsed, or failed in the checkpoint's wake: ``dbt build``, the publish): the next night starts from it, so
+    a failed build costs a retry the build, and a stopped first night of a province keeps what it parsed. Its
+    base, the published file it was copied from, is beside it, and whether its landing was checked."""
     return warehouse.with_name(f".{warehouse.name}.resume")
 
 
@@ -182,15 +183,16 @@ def _identity(path: Path) -> list[int] | None:
     return [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
-def keep_for_resume(work: Path, warehouse: Path, run_id: str) -> bool:
-    """Keep a failed night's working file for the next night (``take_resume``). Not when a write-ahead log
-    is beside it: what it holds is then not all in the file."""
+def keep_for_resume(work: Path, warehouse: Path, run_id: str, checked: bool = True) -> bool:
+    """Keep a failed night's working file for the next night (``take_resume``); ``checked``: the landing
+    checkpoint validated its documents. Not when a write-ahead log is beside it: what it holds is then not all
+    in the file."""
     if not work.exists() or work.with_name(work.name + ".wal").exists():
         return False
     resume = resume_path(warehouse)
     base = resume.with_name(resume.name + ".json")
     tmp = base.with_name(base.name + ".tmp")
-    tmp.write_text(json.dumps({"run_id": run_id, "published": _identity(warehouse)}))
+    tmp.write_text(json.dumps({"run_id": run_id, "published": _identity(warehouse), "checked": checked}))
     os.replace(tmp, base)
     os.replace(work, resume)
     return True
@@ -202,10 +204,10 @@ def discard_resume(warehouse: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def take_resume(work: Path, warehouse: Path) -> str | None:
+def take_resume(work: Path, warehouse: Path) -> dict | None:
     """Make a failed night's kept working file tonight's, when the published file is still the one it was
-    copied from (no publish or restore since): the run id of that night, or None (and the file is removed).
-    Its documents count as landed; the dbt models it holds catch up like the spare's."""
+    copied from (no publish or restore since): what was kept with it (``run_id``, ``checked``), or None (and
+    the file is removed). Its documents count as landed; the dbt models it holds catch up like the spare's."""
     resume = resume_path(warehouse)
     base = resume.with_name(resume.name + ".json")
     try:
@@ -229,7 +231,7 @@ def take_resume(work: Path, warehouse: Path) -> str | None:
         for path in (work, work.with_name(work.name + ".wal")):
             path.unlink(missing_ok=True)
         return None
-    return str(kept.get("run_id"))
+    return {"run_id": str(kept.get("run_id")), "checked": kept.get("checked", True) is not False}
 
 
 def catch_up(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
@@ -822,7 +824,7 @@ def run(
             log.warning("removed %s left by a run that did not finish", leftover.name)
         ops.journal_append(warehouse, record)  # "running": if this process is killed, the next run says so
         work = working_path(warehouse, record.run_id)
-        landed = False
+        landed = ingesting = False
         try:
             step("ingest")
             notes: list[str] = []  # what the operator must know although the night published
@@ -835,7 +837,7 @@ def run(
                 resumed = take_resume(work, warehouse)
             if resumed:
                 carried, working_copy = warehouse.exists(), "resume"
-                notes.append(f"started from the documents landed by failed run {resumed}: not parsed again")
+                notes.append(f"started from the documents landed by failed run {resumed['run_id']}: not parsed again")
             else:
                 carried, note, working_copy = prepare_working_copy(work, warehouse, reuse=not quiet)
                 if note:
@@ -844,11 +846,17 @@ def run(
             if note:
                 notes.append(note)
             before = current_document_count(work) if carried else 0
+            # from here the working file holds whole documents: a night stopped while it parses keeps them
+            ingesting = True
             result = do_ingest(work, documents, progress, run_id=record.run_id, workers=workers)
+            ingesting = False
             check_shrink(result, before, allow_shrink)
             step("checkpoint")
-            if result.parsed_ids:  # what was landed before was validated the night it came
-                apply_quarantine(work, result, checkpoint(work, result.parsed_ids) or {})
+            # what was landed before was validated the night it came; what a stopped night landed, now
+            unchecked = ops.landed_since_publish(work) if resumed and not resumed["checked"] else []
+            checked = sorted({*result.parsed_ids, *unchecked})
+            if checked:
+                apply_quarantine(work, result, checkpoint(work, checked) or {})
             landed = True  # from here the working file's landing is whole and checked: worth keeping on failure
             step("dbt build")
             record.is_full_refresh = full_refresh or not carried or needs_full_refresh(work)
@@ -871,9 +879,9 @@ def run(
             record.outcome = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
             record.message = str(exc) or type(exc).__name__
             kept = False
-            if landed:
+            if landed or ingesting:
                 with contextlib.suppress(OSError):
-                    kept = keep_for_resume(work, warehouse, record.run_id)
+                    kept = keep_for_resume(work, warehouse, record.run_id, checked=landed)
             if kept:
                 record.message += " (its landed documents are kept for the next run)"
             with contextlib.suppress(OSError):

@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from loaders import build_batches, pipeline
+from loaders import ingest as ingest_module
 from tests.conftest import ROOT, copy_of_night, sample
 
 NOT_MODELS = ("landing", "ops", "test_failures", "reference")
@@ -392,6 +393,45 @@ def test_a_night_that_fails_in_the_build_keeps_its_landing_for_the_next_which_do
     runs = query(warehouse, "select outcome, message from ops.ops_runs order by started_at")
     assert runs[-2] == ("failed", "dbt build failed: Out of Memory Error (its landed documents are kept for the next run)")
     assert runs[-1][0].startswith("published") and "not parsed again" in runs[-1][1]
+    assert_models_equal_a_full_refresh(warehouse, tmp_path)
+
+
+def test_a_night_stopped_while_it_parses_keeps_what_it_landed_and_the_next_checks_and_finishes_it(
+    published, monkeypatch, tmp_path
+):
+    docs, warehouse = published
+    shutil.copy(sample("001"), docs)
+    (docs / "001-reissued.txt").write_bytes(sample("001").read_bytes() + "\n附：更正件\n".encode())
+    before = sha256(warehouse)
+    real_land = ingest_module._land_batch
+
+    def stopped_after_the_first_batch(*args, **kwargs) -> None:
+        real_land(*args, **kwargs)  # one document lands whole, then the operator stops the night (SIGTERM)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest_module, "_land_batch", stopped_after_the_first_batch)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.run(docs, warehouse, target="test", workers=0)
+    monkeypatch.undo()
+    assert sha256(warehouse) == before and leftovers(warehouse) == []
+    assert pipeline.resume_path(warehouse).exists()
+
+    validated: list[list[str]] = []
+    real_checkpoint = pipeline.checkpoint
+
+    def recording_checkpoint(db_path: Path, documents: list[str] | None = None) -> dict[str, str]:
+        validated.append(list(documents or []))
+        return real_checkpoint(db_path, documents)
+
+    monkeypatch.setattr(pipeline, "checkpoint", recording_checkpoint)
+    summary = pipeline.run(docs, warehouse, target="test", workers=0)
+    assert summary.working_copy == "resume" and summary.ingest.parsed == 1  # only the document not landed
+    # the stopped night's document was never checked: this night's checkpoint takes it with its own
+    new = {doc for (doc,) in query(warehouse, "select document_id from landing.documents where relative_path like '001%'")}
+    assert len(new) == 2 and validated == [sorted(new)]
+    assert query(warehouse, "select count(*) from dim_document") == [(5,)]
+    runs = query(warehouse, "select outcome, message from ops.ops_runs order by started_at")
+    assert runs[-2][0] == "interrupted" and "kept for the next run" in runs[-2][1]
     assert_models_equal_a_full_refresh(warehouse, tmp_path)
 
 
