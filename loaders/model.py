@@ -31,6 +31,15 @@ class _Joined:
         return self if cell is None else cell._join()[self.index]
 
 
+_BLANK = " \u3000\t"  # a cell of only these prints nothing
+
+
+def _joined_text(fragments: list[tuple[int, str]]) -> str:
+    # Cell-internal line breaks are joined with no separator, as the gold convention does; most cells are one
+    # fragment, and there is nothing to join
+    return (fragments[0][1] if len(fragments) == 1 else "".join(t for _, t in fragments)).strip()
+
+
 @dataclass
 class Cell:
     """One table cell; ``fragments`` are (line number, text) pieces a multi-line cell was read from."""
@@ -49,17 +58,12 @@ class Cell:
     def _join(self) -> tuple:
         fragments, joined = self.fragments, self._joined
         if joined is None or joined[0] is not fragments or joined[1] != len(fragments):
-            # Cell-internal line breaks are joined with no separator, as the gold convention does; most
-            # cells are one fragment, and there is nothing to join
-            text = (fragments[0][1] if len(fragments) == 1 else "".join(t for _, t in fragments)).strip()
-            joined = self._joined = (fragments, len(fragments), text, not text.strip(" \u3000\t"))
+            text = _joined_text(fragments)
+            joined = self._joined = (fragments, len(fragments), text, not text.strip(_BLANK))
         return joined
 
     text = _Joined(2)
     is_empty = _Joined(3)
-
-    def freeze(self) -> None:
-        _, _, self.__dict__["text"], self.__dict__["is_empty"] = self._join()
 
     @property
     def line(self) -> int:
@@ -114,9 +118,12 @@ class ReadDocument:
 
     def freeze(self) -> None:
         """Fix every cell's text: readers and the layout step are done with it, recognisers only read."""
+        # Cell.freeze, inlined: a document has thousands of cells, and this runs once for each
         for block in self.blocks:
             for cell in block.cells:
-                cell.freeze()
+                text = _joined_text(cell.fragments)
+                frozen = cell.__dict__
+                frozen["text"], frozen["is_empty"] = text, not text.strip(_BLANK)
 
 
 # ---------------------------------------------------------------- extracted records
