@@ -262,13 +262,17 @@ def _on_alarm(signum, frame) -> None:
     raise TimeLimit(f"time limit: parsing took over {_limit('JIXIAO_TIME_LIMIT_S', TIME_LIMIT_S)} s")
 
 
-def _worker_init(state_dir: str, memory_mb: int) -> None:  # pragma: no cover - runs in the workers
+def _worker_init(state_dir: str, memory_mb: int, parent: int) -> None:  # pragma: no cover - runs in the workers
     """Bound the worker's memory (address space), make it die with its parent, and note its tasks."""
     global _STATE_DIR
     _STATE_DIR = Path(state_dir)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    # a parent killed while this worker was still starting (importing the parser takes a second or two) sent no
+    # signal: the worker would wait for tasks forever
+    if os.getppid() != parent:
+        os._exit(1)
     if memory_mb > 0:
         with contextlib.suppress(ValueError, OSError):
             _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -339,7 +343,7 @@ def parse_many(
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=(str(state_dir), memory_mb)
+            max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=(str(state_dir), memory_mb, os.getpid())
         )
 
     pool = new_pool()

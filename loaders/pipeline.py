@@ -461,10 +461,16 @@ def dbt_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+def _die_with(parent: int) -> Callable[[], None]:
     """Linux: the dbt child is killed when the run is killed, so it never writes on after its parent."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+
+    def die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # killed between the fork and the prctl: no signal will come
+            os._exit(1)
+
+    return die_with_parent
 
 
 # "12 of 130 OK created sql table model main.dim_year ....... [OK in 0.05s]": one node of the build finished
@@ -496,7 +502,7 @@ def run_dbt(
         *([] if args[0] == "retry" else ["--target", target]),
     ]
     env = {**os.environ, **(env or {}), "JIXIAO_DBT_PATH": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    preexec = _die_with_parent if sys.platform.startswith("linux") else None
+    preexec = _die_with(os.getpid()) if sys.platform.startswith("linux") else None
     # stderr into stdout: the output is read line by line as it comes (progress), and one pipe cannot fill
     # up unread while the other is being read
     proc = subprocess.Popen(
