@@ -6,3 +6,10 @@
         '[\s　（）()【】\[\]“”"‘’''《》〈〉、，,。.·:：;；\-—_/|+＋]', '', 'g'
     )
 {%- endmacro %}
+
+{#- Whom an amount or indicator belongs to, for its key: its project, or for a department form the department
+    (a department form's lines belong to no project). -#}
+{% macro owner_key(relation=none) -%}
+    {%- set at = relation ~ '.' if relation else '' -%}
+    case when {{ at }}is_department_form then 'department:' || {{ at }}department_key else {{ at }}project_key end
+{%- endmacro %}

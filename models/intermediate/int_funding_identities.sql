@@ -46,7 +46,7 @@ stages as (
 owners as (
     select
         form_id,
-        case when is_department_form then 'department:' || department_key else project_key end as owner_key,
+        {{ owner_key() }} as owner_key,
     from {{ ref('int_forms_attributed') }}
 ),
 

@@ -65,8 +65,7 @@ identities as (
         indicators.level2_key,
         coalesce(nullif({{ project_name_key('indicators.level3_name') }}, ''), '-') as name_key,
         {{ surrogate_key([
-            "case when attributed.is_department_form then 'department:' || attributed.department_key"
-            ~ " else attributed.project_key end",
+            owner_key('attributed'),
             'forms.form_kind',
             'indicators.level1_key',
             'indicators.level2_key',
