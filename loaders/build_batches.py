@@ -53,14 +53,10 @@ def plan(con: duckdb.DuckDBPyConnection, full_refresh: bool, size: int | None = 
     left by a killed build is removed first, so it never narrows a build it was not written for."""
     size = size or documents_per_batch()
     clear(con)
-    last = None if full_refresh else ops.last_published(con)
-    if last is None:
-        rows = con.execute("select document_id from landing.documents order by 1").fetchall()
+    if full_refresh:
+        ids = [r[0] for r in con.execute("select document_id from landing.documents order by 1").fetchall()]
     else:
-        rows = con.execute(
-            "select document_id from landing.documents where loaded_at >= ? order by 1", [last["started_at"]]
-        ).fetchall()
-    ids = [r[0] for r in rows]
+        ids = ops.documents_landed_since_publish(con)
     if len(ids) <= size:
         return []
     count = math.ceil(len(ids) / size)

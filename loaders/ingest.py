@@ -11,7 +11,6 @@ One bad file never stops the others: its reason is recorded in ``landing.documen
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import gc
 import hashlib
@@ -21,7 +20,6 @@ import os
 import resource
 import shutil
 import signal
-import sys
 import tempfile
 import time
 from collections import deque
@@ -51,6 +49,7 @@ from loaders.landing import (
     write_document,
     write_documents,
 )
+from loaders.lifetime import die_with_parent
 from loaders.model import IssueRecord
 from loaders.ops import pause_for_tests
 from loaders.readers import read_file
@@ -266,13 +265,8 @@ def _worker_init(state_dir: str, memory_mb: int, parent: int) -> None:  # pragma
     """Bound the worker's memory (address space), make it die with its parent, and note its tasks."""
     global _STATE_DIR
     _STATE_DIR = Path(state_dir)
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    # a parent killed while this worker was still starting (importing the parser takes a second or two) sent no
-    # signal: the worker would wait for tasks forever
-    if os.getppid() != parent:
-        os._exit(1)
+    # a worker left behind by a killed night would wait for tasks forever
+    die_with_parent(parent)
     if memory_mb > 0:
         with contextlib.suppress(ValueError, OSError):
             _, hard = resource.getrlimit(resource.RLIMIT_AS)

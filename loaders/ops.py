@@ -164,16 +164,22 @@ def landed_since_publish(path: Path | str) -> list[str]:
     night's it resumed from); every document when it records no published run."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        last = last_published(con)
-        if last is None or last.get("ended_at") is None:
-            rows = con.execute("select document_id from landing.documents order by 1").fetchall()
-        else:
-            rows = con.execute(
-                "select document_id from landing.documents where loaded_at > ? order by 1", [last["ended_at"]]
-            ).fetchall()
-        return [r[0] for r in rows]
+        return documents_landed_since_publish(con)
     finally:
         con.close()
+
+
+def documents_landed_since_publish(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """``landed_since_publish`` on an open connection. After the run's end, not its start: a night that parsed
+    the whole corpus again (a new parser) landed it during the published run, and it is not new tonight."""
+    last = last_published(con)
+    if last is None or last.get("ended_at") is None:
+        rows = con.execute("select document_id from landing.documents order by 1").fetchall()
+    else:
+        rows = con.execute(
+            "select document_id from landing.documents where loaded_at > ? order by 1", [last["ended_at"]]
+        ).fetchall()
+    return [r[0] for r in rows]
 
 
 # --- the journal beside the warehouse ---------------------------------------------------------------

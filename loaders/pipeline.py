@@ -11,16 +11,15 @@ leaves the published file as it was, and the next run deletes what the failed on
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -32,6 +31,7 @@ import duckdb
 from loaders import build_batches, ops
 from loaders.ingest import IngestResult, ingest, is_quiet
 from loaders.landing import SCHEMAS, create_schema, parser_version, quarantine
+from loaders.lifetime import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -461,18 +461,6 @@ def dbt_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def _die_with(parent: int) -> Callable[[], None]:
-    """Linux: the dbt child is killed when the run is killed, so it never writes on after its parent."""
-
-    def die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-        if os.getppid() != parent:  # killed between the fork and the prctl: no signal will come
-            os._exit(1)
-
-    return die_with_parent
-
-
 # "12 of 130 OK created sql table model main.dim_year ....... [OK in 0.05s]": one node of the build finished
 _DBT_DONE = re.compile(r"\b(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)\S*\s+(.*?)\s*\.{2,}")
 
@@ -502,7 +490,7 @@ def run_dbt(
         *([] if args[0] == "retry" else ["--target", target]),
     ]
     env = {**os.environ, **(env or {}), "JIXIAO_DBT_PATH": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    preexec = _die_with(os.getpid()) if sys.platform.startswith("linux") else None
+    preexec = functools.partial(die_with_parent, os.getpid())  # the dbt child never writes on after the run
     # stderr into stdout: the output is read line by line as it comes (progress), and one pipe cannot fill
     # up unread while the other is being read
     proc = subprocess.Popen(
@@ -566,7 +554,8 @@ def build_models(
         alone = build_batches.one_model_at_a_time(con)
     finally:
         con.close()
-    incremental = "config.materialized:incremental"
+    # the models incremental by document (dbt_project.yml); the facts, incremental by changed keys, read whole tables
+    incremental = "tag:by_document"
     results = dbt_target_dir() / "run_results.json"
     for kept in [*results.parent.glob("run_results_batch_*.json"), results.with_name("run_results_before_retry.json")]:
         kept.unlink(missing_ok=True)

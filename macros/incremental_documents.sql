@@ -43,3 +43,27 @@
     {%- endif -%}
     {{- conditions | join(' and ') if conditions else 'true' -}}
 {%- endmacro %}
+
+{#- An incremental model keyed by a row id: on an incremental night, drop the rows whose id the model's source of
+    ids no longer holds (a document gone or superseded, a document now a duplicate of another). -#}
+{% macro drop_rows_not_in(relation, id_column) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where {{ id_column }} not in (select {{ relation }}.{{ id_column }} from {{ relation }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- fct_funding's rows are the amounts of the documents counted (not a duplicate of another's content) -#}
+{% macro drop_uncounted_amounts() -%}
+    {%- set amounts = ref('int_amounts_classified') -%}
+    {%- set duplicates = ref('int_document_duplicates') -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where amount_id not in (
+        select {{ amounts }}.amount_id from {{ amounts }}
+        where {{ amounts }}.document_id not in (
+            select {{ duplicates }}.document_id from {{ duplicates }} where {{ duplicates }}.is_duplicate
+        )
+    )
+    {%- endif -%}
+{%- endmacro %}

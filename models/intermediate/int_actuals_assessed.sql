@@ -9,10 +9,12 @@ with
 
 indicators as (
     select * from {{ ref('int_indicators_levelled') }}
+    {{ new_documents_only() }}
 ),
 
 measures as (
     select * from {{ ref('int_measures_parsed') }}
+    {{ new_documents_only() }}
 ),
 
 targets as (

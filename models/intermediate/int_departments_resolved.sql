@@ -5,10 +5,12 @@ with
 
 forms as (
     select * from {{ ref('stg_landing__forms') }}
+    {{ new_documents_only() }}
 ),
 
 form_fields as (
     select * from {{ ref('stg_landing__form_fields') }}
+    {{ new_documents_only() }}
 ),
 
 divisions as (
@@ -18,6 +20,7 @@ divisions as (
 -- the place names each text prints, found once by the loader (landing.region_candidates)
 candidates as (
     select * from {{ ref('stg_landing__region_candidates') }}
+    {{ new_documents_only() }}
 ),
 
 aliases as (
@@ -26,6 +29,7 @@ aliases as (
 
 documents_regioned as (
     select * from {{ ref('int_documents_regioned') }}
+    {{ new_documents_only() }}
 ),
 
 field_names as (

@@ -4,7 +4,8 @@ with
 
 documents as (
     select * from {{ ref('stg_landing__documents') }}
-    {{ new_documents_only() }}
+    -- a document that failed has no content to date or place; it is in dim_document all the same
+    where load_status <> 'failed' and {{ is_new_document() }}
 ),
 
 source_lines as (
@@ -33,7 +34,8 @@ line_years as (
 
 final as (
     select
-        documents.*,
+        -- what the document's content says only: its path and status are stg_landing__documents', as they are tonight
+        documents.document_id,
         coalesce(title_years.title_year, line_years.line_year) as fiscal_year,
         case
             when title_years.title_year is not null then 'title'

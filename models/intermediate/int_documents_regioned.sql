@@ -5,10 +5,13 @@ with
 
 documents as (
     select * from {{ ref('stg_landing__documents') }}
+    -- a document that failed has no content to date or place; it is in dim_document all the same
+    where load_status <> 'failed' and {{ is_new_document() }}
 ),
 
 mentions as (
     select * from {{ ref('int_region_mentions') }}
+    {{ new_documents_only() }}
 ),
 
 divisions as (

@@ -1,6 +1,11 @@
 with
 
+-- every current document, also one that failed (its status and reason are what an analyst looks for)
 documents as (
+    select * from {{ ref('stg_landing__documents') }}
+),
+
+dated as (
     select * from {{ ref('int_documents_dated') }}
 ),
 
@@ -26,7 +31,7 @@ final as (
         documents.error_text,
         documents.line_count,
         documents.loaded_at,
-        cast(documents.fiscal_year as integer) as fiscal_year,
+        cast(dated.fiscal_year as integer) as fiscal_year,
         case
             when regions.region_admin_code is null then {{ surrogate_key(["'unknown'", "'unknown'"]) }}
             else {{ surrogate_key(['regions.region_level', 'regions.region_admin_code']) }}
@@ -41,6 +46,8 @@ final as (
             when duplicates.is_duplicate then {{ surrogate_key(['duplicates.original_document_id']) }}
         end as duplicate_of_document_key,
     from documents
+    left join dated
+        on documents.document_id = dated.document_id
     left join regions
         on documents.document_id = regions.document_id
     left join duplicates

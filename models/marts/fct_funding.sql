@@ -19,6 +19,29 @@ funding_keys as (
     select * from {{ ref('int_funding_keys') }}
 ),
 
+{% if is_incremental() -%}
+-- a night builds again only the rows that are new or whose keys, roles or owner changed (a new document of the
+-- project, a project's other form arriving); a row's printed texts are its document's and never change under its
+-- id. Rows no longer counted (their document gone, or now a duplicate) leave in the post-hook.
+changed as (
+    select
+        amounts.amount_id,
+    from amounts
+    left join funding_keys
+        on amounts.amount_id = funding_keys.amount_id
+    left join {{ this }} as built
+        on amounts.amount_id = built.amount_id
+    where
+        built.amount_id is null
+        {%- for column in ['funding_key', 'project_key', 'department_key', 'spending_direction_key', 'stage_key',
+            'parent_funding_key', 'stage_source', 'amount_role', 'breakdown_name', 'period_kind', 'money_kind',
+            'is_countable', 'exclusion_reason'] %}
+        or built.{{ column }} is distinct from funding_keys.{{ column }}
+        {%- endfor %}
+),
+
+{% endif -%}
+
 final as (
     select
         funding_keys.funding_key,
@@ -49,6 +72,9 @@ final as (
     from amounts
     left join funding_keys
         on amounts.amount_id = funding_keys.amount_id
+    {%- if is_incremental() %}
+    where amounts.amount_id in (select changed.amount_id from changed)
+    {%- endif %}
 )
 
 select * from final

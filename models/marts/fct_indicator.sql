@@ -4,6 +4,34 @@
 -- one narrow table.
 with
 
+{% if is_incremental() -%}
+-- a night builds again only the rows that are new or whose keys, matches or owner changed (a new document of the
+-- project, last year's indicators arriving); a row's printed texts are its document's and never change under its
+-- id. Rows no longer among the keys (their document gone, or now a duplicate) leave in the post-hook.
+changed as (
+    select
+        current_keys.indicator_id,
+    from {{ ref('int_indicator_keys') }} as current_keys
+    inner join {{ ref('int_indicators_levelled') }} as levelled
+        on current_keys.indicator_id = levelled.indicator_id
+    left join {{ ref('int_forms_attributed') }} as owners
+        on levelled.form_id = owners.form_id
+    left join {{ this }} as built
+        on current_keys.indicator_id = built.indicator_id
+    where
+        built.indicator_id is null
+        or built.indicator_key is distinct from current_keys.indicator_key
+        or built.counterpart_indicator_key is distinct from current_keys.counterpart_indicator_key
+        or built.planned_target_text is distinct from current_keys.planned_target_text
+        or built.reported_actual_text is distinct from current_keys.reported_actual_text
+        or built.prior_year_indicator_key is distinct from current_keys.prior_year_indicator_key
+        or built.prior_year_target_text is distinct from current_keys.prior_year_target_text
+        or built.prior_year_actual_text is distinct from current_keys.prior_year_actual_text
+        or built.project_key is distinct from owners.project_key
+        or built.department_key is distinct from owners.department_key
+),
+
+{% endif -%}
 indicators as (
     select * from {{ ref('int_indicators_levelled') }}
 ),
@@ -26,6 +54,9 @@ forms as (
 -- filtered out of the texts instead, DuckDB took them for a fifth of their rows and held them all in a hash table
 indicator_keys as (
     select * from {{ ref('int_indicator_keys') }}
+    {%- if is_incremental() %}
+    where indicator_id in (select changed.indicator_id from changed)
+    {%- endif %}
 ),
 
 final as (

@@ -32,10 +32,17 @@ def test_every_document_in_near_equal_batches_on_a_first_night(con):
     assert build_batches.plan(con, full_refresh=False, size=10) == []
 
 
-def test_only_the_documents_landed_since_the_last_publish(con):
-    record = ops.RunRecord(run_id="r1", started_at=dt.datetime(2026, 1, 1, 5), documents_path="docs", outcome="published")
+def test_only_the_documents_landed_since_the_last_publish_ended(con):
+    # the published run landed d05 and d06 itself (a night that parsed the corpus again lands all of it): built then
+    record = ops.RunRecord(
+        run_id="r1",
+        started_at=dt.datetime(2026, 1, 1, 5),
+        ended_at=dt.datetime(2026, 1, 1, 6, 30),
+        documents_path="docs",
+        outcome="published",
+    )
     ops.write_runs(con, [record])
-    assert [d for b in build_batches.plan(con, full_refresh=False, size=2) for d in b] == [f"d{i:02d}" for i in range(5, 10)]
+    assert [d for b in build_batches.plan(con, full_refresh=False, size=2) for d in b] == [f"d{i:02d}" for i in range(7, 10)]
     assert sum(len(b) for b in build_batches.plan(con, full_refresh=True, size=2)) == 10
 
 

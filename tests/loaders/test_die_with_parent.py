@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="th
 
 # runs in a child of the test process, as a worker or the dbt child runs in a child of the night's process
 WORKER = "import sys; from loaders.ingest import _worker_init; _worker_init(sys.argv[1], 0, int(sys.argv[2])); print('working')"
-DBT_CHILD = "import sys; from loaders.pipeline import _die_with; _die_with(int(sys.argv[1]))(); print('working')"
+DBT_CHILD = "import sys; from loaders.lifetime import die_with_parent; die_with_parent(int(sys.argv[1])); print('working')"
 
 
 def gone_pid() -> int:
