@@ -67,3 +67,15 @@
     )
     {%- endif -%}
 {%- endmacro %}
+
+{#- A fact's "changed rows" test on an incremental night: the row is new (not in the built table, aliased `built`)
+    or one of its cross-document columns differs from what its sources say tonight. `sources` is a list of
+    (source alias, [column, ...]); each column has the same name in the source and in the fact. -#}
+{% macro differs_from_built(id_column, sources) -%}
+    built.{{ id_column }} is null
+    {%- for source, columns in sources %}
+    {%- for column in columns %}
+        or built.{{ column }} is distinct from {{ source }}.{{ column }}
+    {%- endfor %}
+    {%- endfor %}
+{%- endmacro %}

@@ -32,12 +32,11 @@ changed as (
     left join {{ this }} as built
         on amounts.amount_id = built.amount_id
     where
-        built.amount_id is null
-        {%- for column in ['funding_key', 'project_key', 'department_key', 'spending_direction_key', 'stage_key',
-            'parent_funding_key', 'stage_source', 'amount_role', 'breakdown_name', 'period_kind', 'money_kind',
-            'is_countable', 'exclusion_reason'] %}
-        or built.{{ column }} is distinct from funding_keys.{{ column }}
-        {%- endfor %}
+        {{ differs_from_built('amount_id', [
+            ('funding_keys', ['funding_key', 'project_key', 'department_key', 'spending_direction_key', 'stage_key',
+                'parent_funding_key', 'stage_source', 'amount_role', 'breakdown_name', 'period_kind', 'money_kind',
+                'is_countable', 'exclusion_reason']),
+        ]) }}
 ),
 
 {% endif -%}

@@ -19,16 +19,12 @@ changed as (
     left join {{ this }} as built
         on current_keys.indicator_id = built.indicator_id
     where
-        built.indicator_id is null
-        or built.indicator_key is distinct from current_keys.indicator_key
-        or built.counterpart_indicator_key is distinct from current_keys.counterpart_indicator_key
-        or built.planned_target_text is distinct from current_keys.planned_target_text
-        or built.reported_actual_text is distinct from current_keys.reported_actual_text
-        or built.prior_year_indicator_key is distinct from current_keys.prior_year_indicator_key
-        or built.prior_year_target_text is distinct from current_keys.prior_year_target_text
-        or built.prior_year_actual_text is distinct from current_keys.prior_year_actual_text
-        or built.project_key is distinct from owners.project_key
-        or built.department_key is distinct from owners.department_key
+        {{ differs_from_built('indicator_id', [
+            ('current_keys', ['indicator_key', 'counterpart_indicator_key', 'planned_target_text',
+                'reported_actual_text', 'prior_year_indicator_key', 'prior_year_target_text',
+                'prior_year_actual_text']),
+            ('owners', ['project_key', 'department_key']),
+        ]) }}
 ),
 
 {% endif -%}
