@@ -422,28 +422,39 @@ def parse_many(
         shutil.rmtree(state_dir, ignore_errors=True)
 
 
-def is_quiet(con: duckdb.DuckDBPyConnection, source: Path) -> bool:
-    """Would ingesting ``source`` into the warehouse of ``con`` change nothing? True when every file holds the
-    content its path held last run, all of it landed by this parser, and no path came or went: then the
-    models need no build. Read-only: ``con`` may be the published file. Every file is hashed."""
+def unchanged_result(con: duckdb.DuckDBPyConnection, source: Path) -> IngestResult | None:
+    """What ingesting ``source`` into the warehouse of ``con`` would report when it changes nothing — every file
+    holds the content its path held last run, all of it landed by this parser, no path came or went — else None.
+    Read-only (``con`` may be the published file); every file is hashed. Its outcomes are the ones ``ingest``
+    gives an unchanged file: the landed status, or ``duplicate`` for a content's second path."""
     root = source if source.is_dir() else source.parent
     try:
         landed = landed_documents(con, parser_version())
         previous = current_versions(con)
     except duckdb.CatalogException:
-        return False
-    seen: set[str] = set()
+        return None
+    result = IngestResult()
+    first_path: dict[str, str] = {}
     for path in discover(source):
         if source.is_dir() and outside_reason(path, root):
-            return False  # recorded as a failure of the environment, retried every night
+            return None  # recorded as a failure of the environment, retried every night
         try:
             meta = file_meta(path, root, path.read_bytes())
         except OSError:
-            return False
-        if meta.document_id not in landed or previous.get(meta.relative_path) != (meta.document_id, False):
-            return False
-        seen.add(meta.relative_path)
-    return seen == {path for path, (_, removed) in previous.items() if not removed}
+            return None
+        doc, rel = meta.document_id, meta.relative_path
+        if doc not in landed or previous.get(rel) != (doc, False):
+            return None
+        first_path.setdefault(doc, rel)
+        if first_path[doc] != rel:
+            outcome = FileOutcome(rel, doc, "duplicate", f"same content as {first_path[doc]}", change="unchanged")
+        else:
+            status, reason = landed[doc]
+            outcome = FileOutcome(rel, doc, status, reason, change="unchanged")
+        result.outcomes.append(outcome)
+    if {o.path for o in result.outcomes} != {path for path, (_, removed) in previous.items() if not removed}:
+        return None
+    return result
 
 
 def ingest(

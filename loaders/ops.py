@@ -5,7 +5,8 @@ cannot write into the published file (BI readers may hold it, and it must stay u
 run also appends its start and its end to a small journal beside the warehouse
 (``.<warehouse name>.runs.jsonl``); the next successful run moves the failed and interrupted runs found
 there into ``ops.ops_runs``. A run killed outright leaves only its "running" line: the next run
-records it as ``interrupted``.
+records it as ``interrupted``. A quiet night (nothing changed) writes nothing into the warehouse either: its
+row waits in the journal too, and enters ``ops.ops_runs`` with the next night that publishes.
 """
 
 from __future__ import annotations
@@ -197,7 +198,9 @@ def journal_append(warehouse: Path, record: RunRecord) -> None:
 
 
 def journal_pending(warehouse: Path, current_run: str | None = None) -> list[RunRecord]:
-    """Runs in the journal that are not published: the last line per run wins; "running" means killed."""
+    """Runs in the journal that ``ops.ops_runs`` may not hold yet: failed and killed nights, and quiet nights,
+    which publish nothing. The last line per run wins; "running" means killed. A run the table holds already (a
+    night killed after its publish) keeps its row there (``write_runs``)."""
     path = journal_path(warehouse)
     if not path.exists():
         return []
@@ -210,7 +213,7 @@ def journal_pending(warehouse: Path, current_run: str | None = None) -> list[Run
         latest[rec.run_id] = rec
     pending = []
     for rec in latest.values():
-        if rec.run_id == current_run or rec.outcome in PUBLISHED_OUTCOMES:
+        if rec.run_id == current_run:
             continue
         if rec.outcome == "running":
             rec.outcome = "interrupted"

@@ -5,7 +5,8 @@ history and the incremental models live in it), lands only new or changed docume
 checkpoint and ``dbt build`` on the copy, writes its row in ``ops.ops_runs`` and then moves the copy onto
 the published path with one atomic rename. BI readers that hold the old file open keep reading it (the
 old inode lives on until they close it); new connections see the new warehouse. A failed or killed run
-leaves the published file as it was, and the next run deletes what the failed one left behind.
+leaves the published file as it was, and the next run deletes what the failed one left behind. A quiet night
+(nothing changed since the last publish) leaves it as it is too, and notes its run in the journal.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pathlib import Path
 import duckdb
 
 from loaders import build_batches, ops
-from loaders.ingest import IngestResult, ingest, is_quiet
+from loaders.ingest import IngestResult, ingest, unchanged_result
 from loaders.landing import SCHEMAS, create_schema, parser_version, quarantine
 from loaders.lifetime import die_with_parent
 
@@ -88,7 +89,7 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
     built: bool = True  # False: nothing changed, the models were not rebuilt
     working_copy: str = "new"  # spare (the previous file brought up to date), copy (of the published file),
-    # resume (a failed night's landing) or new
+    # resume (a failed night's landing), new, or none (a quiet night: the published file is left as it is)
 
     @property
     def exit_code(self) -> int:
@@ -276,21 +277,19 @@ def catch_up(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
             con.execute("detach published")
 
 
-def prepare_working_copy(work: Path, warehouse: Path, reuse: bool = True) -> tuple[bool, str | None, str]:
+def prepare_working_copy(work: Path, warehouse: Path) -> tuple[bool, str | None, str]:
     """Start the working file from the published warehouse: (True, None, how), or (False, None, "new") when
     there is none, or (False, note, "new") when the published file cannot be read: the history is lost, the
     warehouse is rebuilt from the documents, and the damaged file is kept beside it for whoever wants to look.
     ``how`` is "spare" or "copy".
 
-    The previously published file (the spare) is reused when ``reuse``, no reader holds it and it can be
-    brought up to date; otherwise the published file is copied whole (a quiet night copies it: its models
-    are current, the spare's are a night behind)."""
+    The previously published file (the spare) is reused when no reader holds it and it can be brought up to
+    date; otherwise the published file is copied whole."""
     if not warehouse.exists():
         return False, None, "new"
     reused = False
-    if reuse:
-        with contextlib.suppress(OSError):
-            reused = reuse_spare(work, warehouse)
+    with contextlib.suppress(OSError):
+        reused = reuse_spare(work, warehouse)
     if not reused:
         for path in (work, work.with_name(work.name + ".wal")):
             path.unlink(missing_ok=True)
@@ -728,22 +727,22 @@ def needs_full_refresh(db_path: Path) -> bool:
     return last.get("dbt_fingerprint") != dbt_fingerprint() or last.get("parser_version") != parser_version()
 
 
-def quiet_night(warehouse: Path, documents: Path) -> bool:
+def quiet_night(warehouse: Path, documents: Path) -> IngestResult | None:
     """Nothing to build tonight: the published warehouse was built by this code from exactly these
-    documents (``ingest.is_quiet``). Read-only on the published file; a file that cannot be read is no
-    quiet night (the run then says why)."""
+    documents (``ingest.unchanged_result``, which this returns). Read-only on the published file; a file that
+    cannot be read is no quiet night (the run then says why)."""
     if not warehouse.exists():
-        return False
+        return None
     try:
         if needs_full_refresh(warehouse):
-            return False
+            return None
         con = duckdb.connect(str(warehouse), read_only=True)
         try:
-            return is_quiet(con, documents)
+            return unchanged_result(con, documents)
         finally:
             con.close()
     except (duckdb.Error, OSError):
-        return False
+        return None
 
 
 @contextlib.contextmanager
@@ -765,11 +764,10 @@ def stable_dbt_path(work: Path, warehouse: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def finish_record(
-    record: ops.RunRecord, result: IngestResult, work: Path, warehouse: Path, notes: list[str] | None = None
-) -> dict[str, int]:
-    """Fill the run's row, write it (and the failed runs waiting in the journal) into the working file."""
-    mart_rows = count_marts(work)
+def fill_record(
+    record: ops.RunRecord, result: IngestResult, mart_rows: dict[str, int], checks: dict[str, int], notes: list[str] | None
+) -> None:
+    """The run's row from what it ingested, the marts it leaves and their reconciliation checks."""
     record.files_seen = len(result.outcomes)
     record.files_new = result.changes("new")
     record.files_changed = result.changes("changed")
@@ -785,18 +783,43 @@ def finish_record(
     record.message = f"{len(result.problems)} document(s) partial or failed" if result.problems else None
     if notes:
         record.message = "; ".join([*([record.message] if record.message else []), *notes])
+    record.checks_ok, record.checks_rounding, record.checks_mismatch = (
+        checks.get(k, 0) if checks else None for k in ("ok", "rounding", "mismatch")
+    )
+    record.ended_at = dt.datetime.now()
+
+
+def finish_record(
+    record: ops.RunRecord, result: IngestResult, work: Path, warehouse: Path, notes: list[str] | None = None
+) -> dict[str, int]:
+    """Fill the run's row, write it (and the runs waiting in the journal) into the working file."""
+    mart_rows = count_marts(work)
     con = duckdb.connect(str(work))
     try:
-        checks = count_checks(con)
-        record.checks_ok, record.checks_rounding, record.checks_mismatch = (
-            checks.get(k, 0) if checks else None for k in ("ok", "rounding", "mismatch")
-        )
-        record.ended_at = dt.datetime.now()
+        fill_record(record, result, mart_rows, count_checks(con), notes)
         ops.write_runs(con, [*ops.journal_pending(warehouse, record.run_id), record])
         con.execute("checkpoint")
     finally:
         con.close()
     return mart_rows
+
+
+def record_quiet_night(record: ops.RunRecord, result: IngestResult, warehouse: Path) -> RunSummary:
+    """A quiet night leaves the published file as it is, byte for byte: not even copied (at a province's size a
+    copy of the warehouse costs more than the rest of the night). Its row, with the marts and checks the file
+    holds, waits in the journal beside the warehouse and enters ``ops.ops_runs`` with the next night that
+    publishes."""
+    mart_rows = count_marts(warehouse)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        checks = count_checks(con)
+    finally:
+        con.close()
+    record.is_full_refresh = False
+    record.dbt_fingerprint, record.parser_version = dbt_fingerprint(), parser_version()
+    fill_record(record, result, mart_rows, checks, None)
+    ops.journal_append(warehouse, record)
+    return RunSummary(result, mart_rows, warehouse, record, [], built=False, working_copy="none")
 
 
 def run(
@@ -823,18 +846,17 @@ def run(
         try:
             step("ingest")
             notes: list[str] = []  # what the operator must know although the night published
-            # nothing new, changed or gone: the published models stay as they are, only this run is recorded
-            quiet = not full_refresh and quiet_night(warehouse, documents)
-            resumed = None
-            if quiet:  # the published file is current: a failed night's landing is of no use
-                discard_resume(warehouse)
-            else:
-                resumed = take_resume(work, warehouse)
+            # nothing new, changed or gone: the published file stays as it is, only this run is recorded
+            unchanged = None if full_refresh else quiet_night(warehouse, documents)
+            if unchanged is not None:
+                discard_resume(warehouse)  # the published file is current: a failed night's landing is of no use
+                return record_quiet_night(record, unchanged, warehouse)
+            resumed = take_resume(work, warehouse)
             if resumed:
                 carried, working_copy = warehouse.exists(), "resume"
                 notes.append(f"started from the documents landed by failed run {resumed['run_id']}: not parsed again")
             else:
-                carried, note, working_copy = prepare_working_copy(work, warehouse, reuse=not quiet)
+                carried, note, working_copy = prepare_working_copy(work, warehouse)
                 if note:
                     notes.append(note)
             note = ensure_storage_version(work)
@@ -856,19 +878,17 @@ def run(
             step("dbt build")
             record.is_full_refresh = full_refresh or not carried or needs_full_refresh(work)
             record.dbt_fingerprint, record.parser_version = dbt_fingerprint(), parser_version()
-            quiet = quiet and carried and not result.parsed and not record.is_full_refresh
-            if not quiet:
-                with stable_dbt_path(work, warehouse) as at:
-                    batches = build_models(work, at, record.is_full_refresh, target=target, progress=dbt_progress)
-                if batches:
-                    notes.append(f"new documents built in {batches} batches (more than DuckDB's memory holds at once)")
+            with stable_dbt_path(work, warehouse) as at:
+                batches = build_models(work, at, record.is_full_refresh, target=target, progress=dbt_progress)
+            if batches:
+                notes.append(f"new documents built in {batches} batches (more than DuckDB's memory holds at once)")
             moved = move_foreign_wal(warehouse)
             if moved:
                 notes.append(moved)
             mart_rows = finish_record(record, result, work, warehouse, notes)
             publish(work, warehouse)
             ops.journal_clear(warehouse)  # its runs are in ops.ops_runs of the published file now
-            return RunSummary(result, mart_rows, warehouse, record, notes, built=not quiet, working_copy=working_copy)
+            return RunSummary(result, mart_rows, warehouse, record, notes, built=True, working_copy=working_copy)
         except BaseException as exc:
             record.ended_at = dt.datetime.now()
             record.outcome = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"

@@ -230,8 +230,10 @@ def history(base, tmp_path_factory) -> dict:
     def night(name: str) -> None:
         h["summary"][name] = pipeline.run(docs, warehouse, target="test")
         h["snap"][name] = snapshot(warehouse)
+        h.setdefault("file", {})[name] = (sha256(warehouse), warehouse.stat().st_ino, warehouse.stat().st_mtime_ns)
 
     h["snap"]["base"] = snapshot(warehouse)
+    h["file"] = {"base": (sha256(warehouse), warehouse.stat().st_ino, warehouse.stat().st_mtime_ns)}
     night("again")
     night("third")
     changed = next(docs.glob("002*"))
@@ -254,8 +256,11 @@ def test_twice_on_the_same_input_changes_nothing(history):
     record = history["summary"]["third"].record
     assert (record.files_seen, record.files_new, record.files_changed, record.files_parsed) == (3, 0, 0, 0)
     assert record.is_full_refresh is False
-    # a quiet night: no checkpoint and no build, the published models kept as they are
+    # a quiet night: no checkpoint and no build; the published file is left as it is, not even copied
     assert (history["summary"]["again"].built, history["summary"]["third"].built) == (False, False)
+    assert history["summary"]["third"].working_copy == "none"
+    assert history["file"]["again"] == history["file"]["third"] == history["file"]["base"]
+    assert (record.outcome, record.exit_code) == ("published", 0)
 
 
 def _doc_column(rows: set[tuple]) -> str | None:
@@ -281,8 +286,9 @@ def test_one_changed_file_changes_only_its_rows(history):
     assert touched >= 3  # at least dim_document, dim_project, fct_indicator
     changed = history["summary"]["changed"].record
     assert (changed.files_changed, changed.files_unchanged, changed.files_parsed) == (1, 2, 1)
-    # the night wrote its change into the file the last publish replaced, not into a copy of the warehouse
-    assert history["summary"]["changed"].working_copy == "spare" and history["summary"]["changed"].built
+    assert history["summary"]["changed"].built
+    # the next night wrote its change into the file the last publish replaced, not into a copy of the warehouse
+    assert history["summary"]["removed"].working_copy == "spare" and history["summary"]["removed"].built
     versions = query(
         history["warehouse"],
         "select document_id, superseded_by from landing.document_versions where relative_path like '002%' order by first_seen_at",
@@ -314,8 +320,12 @@ def test_ops_runs_holds_a_row_per_run_queryable_by_bi(history):
         "select outcome, files_seen, files_changed, files_removed, json_extract(mart_rows, '$.dim_document')::int "
         "from ops.ops_runs order by started_at",
     )
-    assert len(rows) == 5  # the base night and the four of the history
+    # the base night and the four of the history: the two quiet ones, which left the file as it was, came in with
+    # the next night that published, from the journal beside the warehouse
+    assert len(rows) == 5
     assert [r[2:4] for r in rows] == [(0, 0), (0, 0), (0, 0), (1, 0), (0, 1)]
+    assert [r[0] for r in rows] == ["published"] * 5
+    assert rows[1][1] == rows[2][1] == 3 and rows[1][4] == rows[2][4] == 3
     assert rows[-1][4] == 3
 
 
