@@ -730,8 +730,9 @@ def needs_full_refresh(db_path: Path) -> bool:
 def quiet_night(warehouse: Path, documents: Path) -> IngestResult | None:
     """Nothing to build tonight: the published warehouse was built by this code from exactly these
     documents (``ingest.unchanged_result``, which this returns). Read-only on the published file; a file that
-    cannot be read is no quiet night (the run then says why)."""
-    if not warehouse.exists():
+    cannot be read is no quiet night (the run then says why), nor is one with a write-ahead log a read-write
+    client left beside it: that night publishes, and moves the log aside (``move_foreign_wal``)."""
+    if not warehouse.exists() or warehouse.with_name(warehouse.name + ".wal").exists():
         return None
     try:
         if needs_full_refresh(warehouse):

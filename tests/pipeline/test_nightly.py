@@ -484,6 +484,22 @@ def test_a_kept_landing_is_not_used_once_the_published_file_was_replaced(tmp_pat
     assert list(tmp_path.glob(".jixiao.duckdb.resume*")) == []
 
 
+def test_a_write_ahead_log_left_beside_an_unchanged_warehouse_is_moved_aside(published):
+    """A client opened the published file read-write and left its log: the night is not quiet, it publishes a
+    file without the client's writes and moves the log aside, as on a night with changes."""
+    docs, warehouse = published
+    con = duckdb.connect(str(warehouse))
+    con.execute("pragma disable_checkpoint_on_shutdown")
+    con.execute("create table main.written_by_a_client as select 1 as n")
+    con.close()
+    foreign = warehouse.with_name(warehouse.name + ".wal")
+    assert foreign.exists()
+    summary = pipeline.run(docs, warehouse, target="test")
+    assert summary.built and summary.working_copy != "none"
+    assert not foreign.exists() and any("moved aside" in note for note in summary.notes)
+    assert query(warehouse, "select count(*) from information_schema.tables where table_name = 'written_by_a_client'") == [(0,)]
+
+
 def test_a_failed_night_keeps_yesterdays_warehouse_says_why_and_is_recorded_next_night(published, monkeypatch):
     docs, warehouse = published
     shutil.copy(sample("001"), docs)
