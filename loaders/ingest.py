@@ -422,6 +422,13 @@ def parse_many(
         shutil.rmtree(state_dir, ignore_errors=True)
 
 
+def _duplicate(first_path: dict[str, str], doc: str, rel: str) -> FileOutcome | None:
+    """The outcome of a content's second (third …) path in the order files are listed; ``first_path`` keeps the
+    first path of each content seen so far."""
+    first = first_path.setdefault(doc, rel)
+    return FileOutcome(rel, doc, "duplicate", f"same content as {first}") if first != rel else None
+
+
 def unchanged_result(con: duckdb.DuckDBPyConnection, source: Path) -> IngestResult | None:
     """What ingesting ``source`` into the warehouse of ``con`` would report when it changes nothing — every file
     holds the content its path held last run, all of it landed by this parser, no path came or went — else None.
@@ -445,12 +452,8 @@ def unchanged_result(con: duckdb.DuckDBPyConnection, source: Path) -> IngestResu
         doc, rel = meta.document_id, meta.relative_path
         if doc not in landed or previous.get(rel) != (doc, False):
             return None
-        first_path.setdefault(doc, rel)
-        if first_path[doc] != rel:
-            outcome = FileOutcome(rel, doc, "duplicate", f"same content as {first_path[doc]}", change="unchanged")
-        else:
-            status, reason = landed[doc]
-            outcome = FileOutcome(rel, doc, status, reason, change="unchanged")
+        outcome = _duplicate(first_path, doc, rel) or FileOutcome(rel, doc, *landed[doc])
+        outcome.change = "unchanged"
         result.outcomes.append(outcome)
     if {o.path for o in result.outcomes} != {path for path, (_, removed) in previous.items() if not removed}:
         return None
@@ -533,21 +536,18 @@ def ingest(
         if meta is None:  # vanished while the run read it
             continue
         doc, rel = meta.document_id, meta.relative_path
-        first_path.setdefault(doc, rel)
-        if first_path[doc] != rel:
-            outcome = FileOutcome(rel, doc, "duplicate", f"same content as {first_path[doc]}")
-        elif doc in parsed:
+        outcome = _duplicate(first_path, doc, rel)
+        if outcome is None and doc in parsed:
             outcome = FileOutcome(rel, doc, parsed[doc].status, parsed[doc].reason, transient=parsed[doc].transient)
-        elif doc not in landed:
+        elif outcome is None and doc not in landed:
             # its first copy changed or vanished while the run read it, so this content was not parsed: say
             # so, and read it next run
             reason = "not read this run: another copy of it changed or vanished meanwhile; read again next run"
             write_document(con, failed_rows(meta, reason, dt.datetime.now(), transient=True), in_landing)
             parsed[doc] = _failed(meta, reason, transient=True)
             outcome = FileOutcome(rel, doc, "failed", reason, transient=True)
-        else:
-            status, reason = landed[doc]
-            outcome = FileOutcome(rel, doc, status, reason)
+        elif outcome is None:
+            outcome = FileOutcome(rel, doc, *landed[doc])
         before = previous.get(rel)
         if before is None or (before[0] == doc and before[1]):
             outcome.change = "new"  # a path never seen, or seen again after it had disappeared

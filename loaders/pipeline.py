@@ -374,10 +374,15 @@ def ensure_storage_version(path: Path) -> str | None:
     return note
 
 
+def foreign_wal(warehouse: Path) -> Path:
+    """Where a client that opened the published file read-write leaves its write-ahead log."""
+    return warehouse.with_name(warehouse.name + ".wal")
+
+
 def move_foreign_wal(warehouse: Path) -> str | None:
     """A write-ahead log beside the published file belongs to a client that opened yesterday's warehouse
     read-write; DuckDB would replay it onto the new file and fail to open it. Move it aside; say where."""
-    foreign = warehouse.with_name(warehouse.name + ".wal")
+    foreign = foreign_wal(warehouse)
     if not foreign.exists():
         return None
     aside = warehouse.with_name(f"{warehouse.name}.wal.moved-{dt.datetime.now():%Y%m%dT%H%M%S}")
@@ -732,7 +737,7 @@ def quiet_night(warehouse: Path, documents: Path) -> IngestResult | None:
     documents (``ingest.unchanged_result``, which this returns). Read-only on the published file; a file that
     cannot be read is no quiet night (the run then says why), nor is one with a write-ahead log a read-write
     client left beside it: that night publishes, and moves the log aside (``move_foreign_wal``)."""
-    if not warehouse.exists() or warehouse.with_name(warehouse.name + ".wal").exists():
+    if not warehouse.exists() or foreign_wal(warehouse).exists():
         return None
     try:
         if needs_full_refresh(warehouse):

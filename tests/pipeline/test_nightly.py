@@ -217,6 +217,11 @@ def test_a_reader_on_the_replaced_file_keeps_it_whole_the_next_night_copies_inst
     assert query(warehouse, "select count(*) from dim_document")[0][0] == 4
 
 
+def file_identity(path: Path) -> tuple[str, int, int]:
+    """The file's content, inode and mtime: all three stay when nothing writes or replaces it."""
+    return sha256(path), path.stat().st_ino, path.stat().st_mtime_ns
+
+
 @pytest.fixture(scope="module")
 def history(base, tmp_path_factory) -> dict:
     """The same folder run again, then one file changed, then one removed and one added."""
@@ -230,10 +235,10 @@ def history(base, tmp_path_factory) -> dict:
     def night(name: str) -> None:
         h["summary"][name] = pipeline.run(docs, warehouse, target="test")
         h["snap"][name] = snapshot(warehouse)
-        h.setdefault("file", {})[name] = (sha256(warehouse), warehouse.stat().st_ino, warehouse.stat().st_mtime_ns)
+        h["file"][name] = file_identity(warehouse)
 
     h["snap"]["base"] = snapshot(warehouse)
-    h["file"] = {"base": (sha256(warehouse), warehouse.stat().st_ino, warehouse.stat().st_mtime_ns)}
+    h["file"] = {"base": file_identity(warehouse)}
     night("again")
     night("third")
     changed = next(docs.glob("002*"))
@@ -492,7 +497,7 @@ def test_a_write_ahead_log_left_beside_an_unchanged_warehouse_is_moved_aside(pub
     con.execute("pragma disable_checkpoint_on_shutdown")
     con.execute("create table main.written_by_a_client as select 1 as n")
     con.close()
-    foreign = warehouse.with_name(warehouse.name + ".wal")
+    foreign = pipeline.foreign_wal(warehouse)
     assert foreign.exists()
     summary = pipeline.run(docs, warehouse, target="test")
     assert summary.built and summary.working_copy != "none"
