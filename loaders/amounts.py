@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from loaders.textnorm import clean, clean_mapped, printed_slice, to_simplified_aligned
 from loaders.vocabulary import load_unit_factors, load_vocabulary, normalise_label
@@ -107,7 +108,7 @@ _TRAILING = re.compile(r"(?<=.)(?:为|达到|合计|共计|约)+$")
 PER_UNIT = re.compile(r"每|人均|户均|月均|亩均|标准")
 
 
-@dataclass
+@dataclass(frozen=True)  # read once per sentence and shared by every caller (memoised): never changed
 class SentenceAmount:
     label: str
     printed: str
@@ -141,6 +142,7 @@ def _years(text: str) -> list[tuple[int, int]]:
     return [(m.start(), int(m.group("year"))) for m in _YEAR.finditer(text) if not _COMPARED.search(text[: m.start()])]
 
 
+@lru_cache(maxsize=16384)  # the same labels recur in every sentence and document
 def _stage(label: str) -> str | None:
     """The stage word of a label: of the vocabulary's stage words, the one ending last (longest on a tie)."""
     words = load_vocabulary().labels("stage")
@@ -157,11 +159,16 @@ def _strip_stage(label: str, stage: str | None) -> str:
     return label[: -len(stage)] if stage and label.endswith(stage) and len(label) > len(stage) else label
 
 
-def masked_amounts(sentence: str) -> list[str]:
-    """The printed text of every masked amount in a sentence (78.*元, *元, 预算数*): reported, never read."""
+@lru_cache(maxsize=4096)
+def _masked_amounts(sentence: str) -> tuple[str, ...]:
     text, spans = clean_mapped(sentence)
     norm = to_simplified_aligned(text)
-    return [printed_slice(sentence, spans, m.start(), m.end()).strip() for m in _MASKED.finditer(norm)]
+    return tuple(printed_slice(sentence, spans, m.start(), m.end()).strip() for m in _MASKED.finditer(norm))
+
+
+def masked_amounts(sentence: str) -> list[str]:
+    """The printed text of every masked amount in a sentence (78.*元, *元, 预算数*): reported, never read."""
+    return list(_masked_amounts(sentence))
 
 
 # An adjustment or a total printed after a 其中 list (…孤儿11万元，调减40万元，全年实际下达71万元) is not one
@@ -222,6 +229,12 @@ def _bracketed_parts(text: str) -> list[tuple[int, int]]:
 
 
 def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
+    """Every labelled amount or percentage in a sentence (see :func:`_amounts_in_sentence`)."""
+    return list(_amounts_in_sentence(sentence))
+
+
+@lru_cache(maxsize=4096)  # a report's paragraph is read to find the report and again to extract it
+def _amounts_in_sentence(sentence: str) -> tuple[SentenceAmount, ...]:
     """Every labelled amount or percentage in a sentence, with 其中 parts pointing at their total.
 
     The label of an amount is the clause between the previous amount (or the clause start) and its
@@ -335,4 +348,4 @@ def amounts_in_sentence(sentence: str) -> list[SentenceAmount]:
             )
         )
         cursor = m.end()
-    return found
+    return tuple(found)

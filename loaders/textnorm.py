@@ -39,10 +39,20 @@ def _converter():
     return OpenCC("t2s")
 
 
+# characters found to be their own simplified form so far: a text made of them only needs one set test
+_OWN: set[str] = set()
+
+
 def to_simplified(text: str) -> str:
     # most text is simplified already: a character-by-character check (cached) is far cheaper than OpenCC's
     # phrase matching, which runs only on text that holds a traditional character
-    if not text or text.isascii() or all(_own(ch) for ch in set(text)):
+    if not text or text.isascii():
+        return text
+    chars = set(text)
+    if chars <= _OWN:
+        return text
+    if all(_own(ch) for ch in chars - _OWN):
+        _OWN.update(chars)
         return text
     return _converter().convert(text)
 
@@ -84,9 +94,16 @@ def clean_mapped(text: str | None) -> tuple[str, list[tuple[int, int]]]:
     """:func:`clean` plus, for every character of the result, the [start, end) it was printed at in ``text``."""
     if not text:
         return "", []
-    out = text
     spans = [(i, i + 1) for i in range(len(text))]
+    if clean(text) == text:
+        # nothing removed or widened: every character stands where it was printed
+        return text, spans
+    out = text
     for pattern, repl in _STEPS:
+        if pattern.search(out) is None:
+            if pattern is _PINYIN:
+                out = out.translate(_FULLWIDTH)
+            continue
         pieces: list[str] = []
         new_spans: list[tuple[int, int]] = []
         last = 0

@@ -68,6 +68,7 @@ def without_year(text: str) -> str:
 
 _LOOKUP_MEMO = 200_000
 _NONE: dict[str, str] = {}
+_MISSING = object()  # not looked up yet (None is an answer: no label)
 _OCR_DASH = re.compile(r"^[—－\-_ー一]+(?=级)")
 
 
@@ -95,8 +96,9 @@ class Vocabulary:
         if not printed:
             return None
         key = (context, printed)
-        if key in self._looked_up:
-            return self._looked_up[key]
+        found = self._looked_up.get(key, _MISSING)
+        if found is not _MISSING:
+            return found
         if len(self._looked_up) > _LOOKUP_MEMO:
             self._looked_up.clear()
         found = self._lookup(context, printed)

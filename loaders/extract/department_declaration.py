@@ -16,6 +16,8 @@ a group label printed once in a vertically merged first cell (年度预算申请
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from loaders.amounts import amounts_in_sentence, parse_money, to_wan
 from loaders.extract.common import (
     PARTS_MARK,
@@ -51,6 +53,7 @@ _TOTALS = {"funding_total"}
 _LABEL_TRIM = " \t\u3000:：,，;；。"
 
 
+@lru_cache(maxsize=65536)  # asked of every cell of every row
 def _key(vocab: Vocabulary, text: str) -> str | None:
     m = vocab.lookup(CONTEXT, PARTS_MARK.sub("", text))
     return m.field_key if m else None

@@ -37,6 +37,7 @@ def templates() -> dict[str, list[tuple[str, str, str, int]]]:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def _template_contexts() -> frozenset[str]:
     return frozenset(ctx for rows in templates().values() for ctx, *_ in rows)
 
@@ -47,11 +48,16 @@ def _subject_keys() -> frozenset[tuple[str, str]]:
 
 
 def _keys(block: Block, vocab: Vocabulary) -> set[tuple[str, str]]:
-    found = set()
-    contexts = _template_contexts()
+    found: set[tuple[str, str]] = set()
     for cell in block.cells:
-        found.update((ctx, key) for ctx, key in vocab.contexts_of(cell.text).items() if ctx in contexts)
+        found.update(_cell_keys(vocab, cell.text))
     return found
+
+
+@lru_cache(maxsize=65536)  # every row of every document is asked: cell texts repeat across rows and forms
+def _cell_keys(vocab: Vocabulary, text: str) -> tuple[tuple[str, str], ...]:
+    contexts = _template_contexts()
+    return tuple((ctx, key) for ctx, key in vocab.contexts_of(text).items() if ctx in contexts)
 
 
 def _is_subject(keys: set[tuple[str, str]]) -> bool:

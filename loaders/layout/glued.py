@@ -140,12 +140,19 @@ def _regions() -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
+@lru_cache(maxsize=8192)  # asked of a line by the header-run test and the glued-form test
 def _matchable(raw: str) -> str:
     norm = unicodedata.normalize("NFKC", raw)
     return norm if len(norm) == len(raw) else raw
 
 
-def _labels(text: str, vocab: Vocabulary) -> list[_Token]:
+@lru_cache(maxsize=8192)
+def _labels(text: str, vocab: Vocabulary) -> tuple[_Token, ...]:
+    # the layout step asks of every line twice or three times (a header run? a glued form?): found once
+    return tuple(_find_labels(text, vocab))
+
+
+def _find_labels(text: str, vocab: Vocabulary) -> list[_Token]:
     pattern, labels = _label_pattern(vocab)
     found = []
     # labels are found in the simplified text (繁體 forms print 項目名稱); cells keep the text as printed
@@ -266,10 +273,12 @@ def is_glued(raw: str, vocab: Vocabulary, continuing: _State | None = None, rows
     a row that starts with a label; or (``continuing``) the next row or page of an open glued table."""
     if _SEPARATORS.search(raw):
         return False
-    text = _matchable(raw)
-    tokens = _labels(text, vocab)
     # one glued row holds no sentence (a whole glued form may follow a notice's prose)
     row_like = not _SENTENCE_INSIDE.search(raw)
+    if continuing is None and not (rows_glued and row_like) and len(raw) < _MIN_SHORT:
+        return False  # too short for a glued form of its own, and no open table it could go on
+    text = _matchable(raw)
+    tokens = _labels(text, vocab)
     if continuing is not None and (row_like or len(raw) >= _MIN_LENGTH):
         if tokens:
             return True

@@ -6,6 +6,8 @@ paragraphs and rows of cells. The reader knows nothing of layouts or form kinds.
 
 from __future__ import annotations
 
+import re
+
 from loaders.errors import ReadError
 from loaders.layout import lay_out
 from loaders.layout.titles import split_titles_out_of_cells
@@ -13,6 +15,8 @@ from loaders.model import Line, ReadDocument
 
 # A note that says the document is incomplete; ingest records it as a warning (status partial).
 TRUNCATED_NOTE = "truncated: the file ends inside a character (an interrupted download or copy?)"
+# control characters no text document holds (tab, line feed, form feed and carriage return aside)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def _utf8_cut_short(data: bytes) -> str | None:
@@ -45,7 +49,7 @@ def decode(data: bytes) -> tuple[str, str]:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
                 continue
-        controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\r\n\f")
+        controls = len(_CONTROLS.findall(text, 0, 20000))
         if controls > max(8, len(text[:20000]) // 100):
             raise ReadError("binary content: not a text document")
         return text, encoding.replace("-sig", "")
