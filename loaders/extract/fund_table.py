@@ -95,6 +95,8 @@ def is_table_header(block: Block, vocab: Vocabulary, context: str) -> bool:
     if block.kind != "row":
         return False
     filled = [c for c in block.cells if not c.is_empty]
+    if len(filled) < MIN_HEADER_HITS:
+        return False  # a label and its value, or a row of fewer cells than a header's labels
     keys = [_lookup(vocab, context, c.text)[0] for c in filled]
     hits = [k for k in keys if k is not None]
     named = "project_name" in hits or (any(k in _RECIPIENTS for k in hits) and any(is_money_key(k) for k in hits))
