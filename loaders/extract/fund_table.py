@@ -72,7 +72,6 @@ class FundTable:
 
 
 @lru_cache(maxsize=1 << 16)
-@lru_cache(maxsize=65536)
 def _lookup(vocab: Vocabulary, context: str, text: str) -> tuple[str | None, str | None]:
     """(field key, unit printed in the label) for a header cell; every row of every table asks, for
     both table contexts, so the answers are kept."""

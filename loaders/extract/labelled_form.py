@@ -37,7 +37,6 @@ def templates() -> dict[str, list[tuple[str, str, str, int]]]:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def _template_contexts() -> frozenset[str]:
     return frozenset(ctx for rows in templates().values() for ctx, *_ in rows)
 
