@@ -45,9 +45,9 @@
     {#- (stg_landing__documents is a parent already, by the by_document models' post-hook; a unit test, which
         never runs incrementally, has no such input) -#}
     {%- set current_documents = current_document_ids() -%}
-    {#- the few current documents the model has not seen, as the small side of a semi-join: "not in the model"
-        as an anti-join against a large upstream table read every column of every row before dropping them,
-        a night's cost that grew with the corpus instead of with the change -#}
+    {#- the current documents the model has not seen (tonight's, and those it holds no row for) as the small side
+        of a semi-join: "not in the model" was a mark join above a scan of every upstream row and column, a
+        night's cost that grew with the corpus instead of with the change -#}
     {%- do conditions.append(
         document_id_column ~ ' in (select unseen.document_id from ' ~ current_documents ~ ' as unseen'
         ~ ' where unseen.document_id not in (select ' ~ this ~ '.document_id from ' ~ this ~ '))'
