@@ -38,6 +38,7 @@ from loaders.landing import (
     STORAGE_ERRORS,
     FileMeta,
     FileSeen,
+    as_columns,
     create_schema,
     current_versions,
     document_status,
@@ -45,6 +46,7 @@ from loaders.landing import (
     landed_documents,
     parser_version,
     record_versions,
+    row_count,
     rows_for,
     write_document,
     write_documents,
@@ -288,7 +290,8 @@ def _parse_in_worker(key: int, path: Path, root: Path, expected: FileMeta, secon
         os.kill(os.getpid(), signal.SIGSEGV)
     signal.alarm(seconds)  # a Python-level loop stops here; the parent kills one stuck in C code
     try:
-        return parse_file(path, root, expected)
+        meta, rows, outcome = parse_file(path, root, expected)
+        return meta, as_columns(rows), outcome
     except TimeLimit as exc:  # raised outside the reader (reading the file, landing rows)
         return _failure(expected, str(exc))
     finally:
@@ -578,7 +581,7 @@ class Batch:
 
     def add(self, meta: FileMeta, rows: dict[str, list[dict]], outcome: FileOutcome) -> None:
         self.items.append((meta, rows, outcome))
-        self.rows += sum(len(r) for r in rows.values())
+        self.rows += row_count(rows)
 
     @property
     def full(self) -> bool:

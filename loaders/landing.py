@@ -206,8 +206,47 @@ class FileMeta:
     file_format: str
 
 
-def _table(name: str, rows: list[dict]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=SCHEMAS[name])
+# the texts of a document to look for place names in (region_texts), carried with its rows to the writer
+REGION_TEXTS = pa.schema([("document_id", pa.string()), ("text", pa.string())])
+
+# A table's rows as its columns (name → values): how a parser process hands a document's rows to the writer.
+# Thousands of small dicts cost more to pickle, unpickle and convert than a few lists, and the writer extends
+# the lists of a whole batch and converts each table once (a conversion per document costs more than it
+# saves: Arrow's fixed cost per table).
+Columns = dict[str, list]
+
+
+def _schema(name: str) -> pa.Schema:
+    return REGION_TEXTS if name == "region_texts" else SCHEMAS[name]
+
+
+def as_columns(rows: dict[str, list[dict]]) -> dict[str, Columns]:
+    """A document's rows (``rows_for``, ``failed_rows``) as columns, table by table."""
+    return {
+        name: {column: [row.get(column) for row in table_rows] for column in _schema(name).names}
+        for name, table_rows in rows.items()
+        if table_rows
+    }
+
+
+def _table(name: str, parts: list[list[dict] | Columns]) -> pa.Table | None:
+    """One table from several documents' rows or columns."""
+    names = _schema(name).names
+    columns: Columns = {column: [] for column in names}
+    for part in parts:
+        for column in names:
+            columns[column].extend(part[column] if isinstance(part, dict) else [row.get(column) for row in part])
+    return pa.Table.from_pydict(columns, schema=_schema(name)) if columns[names[0]] else None
+
+
+def row_count(rows: dict[str, list[dict] | Columns]) -> int:
+    """The rows a document brings, over all its tables."""
+    return sum(len(next(iter(part.values()))) if isinstance(part, dict) else len(part) for part in rows.values() if part)
+
+
+def _document_id(rows: dict[str, list[dict] | Columns]) -> str:
+    documents = rows["documents"]
+    return documents["document_id"][0] if isinstance(documents, dict) else documents[0]["document_id"]
 
 
 def document_status(parsed: ParsedDocument) -> tuple[str, str | None]:
@@ -323,11 +362,13 @@ def find_divisions(texts: list[dict]) -> list[dict]:
     costs more than the search."""
     if not texts:
         return []
-    found = pl.DataFrame(texts, schema={"document_id": pl.String, "text": pl.String}).with_columns(
-        division_name=pl.col("text").str.extract_many(division_names(), overlapping=True)
-    )
-    pairs = found.explode("division_name").drop_nulls("division_name").unique(maintain_order=True)
+    pairs = _divisions(pl.DataFrame(texts, schema={"document_id": pl.String, "text": pl.String}))
     return [dict(document_id=d, text=t, division_name=n) for d, t, n in pairs.iter_rows()]
+
+
+def _divisions(texts: pl.DataFrame) -> pl.DataFrame:
+    found = texts.with_columns(division_name=pl.col("text").str.extract_many(division_names(), overlapping=True))
+    return found.explode("division_name").drop_nulls("division_name").unique(maintain_order=True)
 
 
 def region_candidates(doc_id: str, texts: list[str | None]) -> list[dict]:
@@ -382,7 +423,9 @@ def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]], 
     write_documents(con, [rows], landed)
 
 
-def write_documents(con: duckdb.DuckDBPyConnection, batch: list[dict[str, list[dict]]], landed: set[str] | None = None) -> None:
+def write_documents(
+    con: duckdb.DuckDBPyConnection, batch: list[dict[str, list[dict] | Columns]], landed: set[str] | None = None
+) -> None:
     """Replace the rows of several documents in one transaction: they land whole, all of them, or none.
 
     A commit and an insert cost the same for one document as for fifty, so a night lands its documents in
@@ -392,19 +435,21 @@ def write_documents(con: duckdb.DuckDBPyConnection, batch: list[dict[str, list[d
     costs what they hold, not what the warehouse holds."""
     if not batch:
         return
-    ids = [rows["documents"][0]["document_id"] for rows in batch]
+    ids = [_document_id(rows) for rows in batch]
     stale = ids if landed is None else [doc for doc in ids if doc in landed]
     con.execute("begin transaction")
     try:
         for table in SCHEMAS if stale else ():
             con.execute(f"delete from landing.{table} where list_contains(?, document_id)", [stale])
         for table in SCHEMAS:
-            table_rows = [row for rows in batch for row in rows.get(table, ())]
+            arrow = _table(table, [rows[table] for rows in batch if table in rows])
             if table == "region_candidates":
-                table_rows += find_divisions([row for rows in batch for row in rows.get("region_texts", ())])
-            if table_rows:
-                arrow = _table(table, table_rows)  # noqa: F841 - read by DuckDB's replacement scan
-                # by name: a table landed by an earlier version has its newer columns at the end
+                texts = _table("region_texts", [rows["region_texts"] for rows in batch if "region_texts" in rows])
+                found = None if texts is None else _divisions(pl.from_arrow(texts)).to_arrow().cast(SCHEMAS[table])
+                arrow = pa.concat_tables([t for t in (arrow, found) if t is not None]) if found is not None else arrow
+            if arrow is not None and arrow.num_rows:
+                # by name: a table landed by an earlier version has its newer columns at the end (DuckDB reads
+                # the local ``arrow`` by its replacement scan)
                 con.execute(f"insert into landing.{table} by name select * from arrow")
         con.execute("commit")
     except Exception:

@@ -91,6 +91,11 @@ class Block:
     # False where a printed row may go on in the next block: Word's cell-per-line text ends a row at every
     # empty line, even one inside a cell
     ends_known: bool = True
+    # the (vocabulary context, field key) of every label its cells print, and those contexts: set once when a
+    # document is handed to the recognisers (extract.common.mark_labels), which ask of every row whether it
+    # carries a label; None on a row built later from other rows' cells, which is asked cell by cell
+    labels: frozenset[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
+    label_contexts: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def texts(self) -> list[str]:

@@ -35,8 +35,7 @@ _UNIT_NOTE = re.compile(
 _PART_PREFIX = re.compile(r"^其中\s*[:：]?\s*(?=\S)")
 
 
-@lru_cache(maxsize=65536)  # cell texts repeat across rows and forms; OpenCC conversion dominated ingest time
-# pure and asked of the same cell texts by every recogniser: memoised
+# pure and asked of the same cell texts by every recogniser (its OpenCC conversion once dominated ingest time)
 @lru_cache(maxsize=65536)
 def normalise_label(printed: str) -> str:
     # full-width brackets and colons (（）：) and their ASCII forms are one label

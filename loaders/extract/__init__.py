@@ -15,7 +15,7 @@ from types import ModuleType
 from loaders.amounts import amounts_in_sentence, unit_from_header
 from loaders.errors import NotAPerformanceDocument
 from loaders.extract import table_totals
-from loaders.extract.common import unplaced
+from loaders.extract.common import mark_labels, unplaced
 from loaders.model import FormSpan, IssueRecord, ParsedDocument, ReadDocument
 from loaders.vocabulary import Vocabulary, load_vocabulary
 
@@ -54,6 +54,7 @@ def _resolve(spans: list[tuple[ModuleType, FormSpan]], doc_blocks: list) -> list
 def parse_document(doc: ReadDocument, vocab: Vocabulary | None = None) -> ParsedDocument:
     vocab = vocab or load_vocabulary()
     doc.freeze()
+    mark_labels(doc, vocab)
     spans: list[tuple[ModuleType, FormSpan]] = []
     for mod in recognisers():
         spans.extend((mod, s) for s in mod.find(doc, vocab))

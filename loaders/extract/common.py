@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from loaders.amounts import UNIT_IN_LABEL
 from loaders.layout.titles import _YEAR_START, is_title_text
@@ -69,9 +70,32 @@ def label_value_fields(block: Block, vocab: Vocabulary, context: str) -> tuple[l
     return fields, issues
 
 
+def mark_labels(doc: ReadDocument, vocab: Vocabulary) -> None:
+    """Note on every row the labels its cells print (``Block.labels``): every recogniser asks of every row
+    whether it carries one, and most rows carry none."""
+    for block in doc.blocks:
+        if block.kind != "row":
+            continue
+        found = [pair for cell in block.cells if (pairs := _cell_labels(vocab, cell.text)) for pair in pairs]
+        if found:
+            block.labels, block.label_contexts = frozenset(found), frozenset(context for context, _ in found)
+        else:
+            block.labels = block.label_contexts = _NO_LABELS
+
+
+_NO_LABELS: frozenset = frozenset()
+
+
+@lru_cache(maxsize=65536)  # cell texts repeat across rows and documents
+def _cell_labels(vocab: Vocabulary, text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(vocab.contexts_of(text).items())
+
+
 def row_has_label(block: Block, vocab: Vocabulary, context: str, key: str | None = None) -> bool:
     if block.kind != "row":
         return False
+    if block.labels is not None:
+        return (context, key) in block.labels if key is not None else context in block.label_contexts
     for cell in block.cells:
         found = vocab.contexts_of(cell.text).get(context)
         if found is not None and (key is None or found == key):
@@ -80,6 +104,8 @@ def row_has_label(block: Block, vocab: Vocabulary, context: str, key: str | None
 
 
 def header_columns(block: Block, vocab: Vocabulary, context: str = "indicator_column") -> list[str | None]:
+    if block.label_contexts is not None and context not in block.label_contexts:
+        return [None] * len(block.cells)  # a cell is a label of a context only if the row's labels say so
     return [(m.field_key if (m := vocab.lookup(context, c.text)) else None) for c in block.cells]
 
 

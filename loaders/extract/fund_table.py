@@ -83,6 +83,10 @@ def _lookup(vocab: Vocabulary, context: str, text: str) -> tuple[str | None, str
     return (hit.field_key if hit else None), unit
 
 
+def _has_column_label(block: Block, vocab: Vocabulary, context: str) -> bool:
+    return block.kind == "row" and any(_lookup(vocab, context, c.text)[0] is not None for c in block.cells if not c.is_empty)
+
+
 def _is_level(vocab: Vocabulary, text: str, level: str | None = None) -> bool:
     """Is ``text`` a 一级 / 二级 label (either when ``level`` is None)? 成本指标 is both."""
     return any(vocab.lookup(ctx, text) for ctx in ((level,) if level else ("level1", "level2")))
@@ -432,6 +436,9 @@ def _read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[Fun
     i = 0
     blocks = doc.blocks
     while i < len(blocks):
+        if not _has_column_label(blocks[i], vocab, context):
+            i += 1  # both kinds of header name their recipient with a column label; most rows print none
+            continue
         labelled = is_table_header(blocks[i], vocab, context)
         directions = None if labelled else _category_header(blocks, i, vocab, context)
         if not labelled and directions is None:

@@ -47,6 +47,9 @@ def _subject_keys() -> frozenset[tuple[str, str]]:
 
 
 def _keys(block: Block, vocab: Vocabulary) -> set[tuple[str, str]]:
+    if block.labels is not None:
+        contexts = _template_contexts()
+        return {pair for pair in block.labels if pair[0] in contexts}
     found: set[tuple[str, str]] = set()
     for cell in block.cells:
         found.update(_cell_keys(vocab, cell.text))

@@ -11,7 +11,7 @@ import pytest
 
 from loaders import ingest as ingest_mod
 from loaders.ingest import file_meta, ingest, parse_many
-from loaders.landing import SCHEMAS
+from loaders.landing import SCHEMAS, STORAGE_ERRORS, as_columns, create_schema, row_count, write_documents
 from tests.conftest import SAMPLES, sample
 
 
@@ -222,3 +222,33 @@ def test_a_document_that_cannot_be_stored_fails_alone_and_its_batch_lands(con, m
         ).fetchall()
     )
     assert "2_" + sample("003").name not in counts and len(counts) == 8
+
+
+def test_rows_handed_over_as_columns_land_as_the_rows_do(tmp_path, many):
+    """A parser process hands its rows to the writer as columns; parsed in the writer's own process they stay
+    rows. Both land the same."""
+    in_process, from_workers = (duckdb.connect(str(tmp_path / f"{n}.duckdb")) for n in ("in", "out"))
+    try:
+        ingest(in_process, many, workers=0)
+        ingest(from_workers, many, workers=2)
+        assert landed_rows(in_process) == landed_rows(from_workers)
+        assert from_workers.execute("select count(*) from landing.region_candidates").fetchone()[0] > 0
+    finally:
+        in_process.close()
+        from_workers.close()
+
+
+def test_columns_a_column_type_refuses_fail_the_batch_whole(con, many):
+    """Columns are converted by the writer: a value its column refuses raises there (so the batch is landed
+    again document by document) and nothing of the batch stays."""
+    paths = sorted(many.iterdir())[:3]
+    parsed = [ingest_mod.parse_file(p, many) for p in paths]
+    columns = [as_columns(rows) for _, rows, _ in parsed]
+    columns[1]["amounts"]["value"][0] = "not a number"
+    assert row_count(columns[0]) == sum(len(rows) for rows in parsed[0][1].values())
+    create_schema(con)
+    with pytest.raises(STORAGE_ERRORS):
+        write_documents(con, columns, set())
+    assert con.execute("select count(*) from landing.documents").fetchone()[0] == 0
+    write_documents(con, [columns[0], columns[2]], set())
+    assert con.execute("select count(*) from landing.documents").fetchone()[0] == 2
