@@ -36,6 +36,7 @@ from loaders.errors import NotAPerformanceDocument, ReadError
 from loaders.extract import parse_document
 from loaders.landing import (
     STORAGE_ERRORS,
+    DocumentRows,
     FileMeta,
     FileSeen,
     as_columns,
@@ -320,7 +321,7 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
 
 def parse_many(
     todo: list[tuple[Path, FileMeta]], root: Path, workers: int
-) -> Iterator[tuple[FileMeta, dict[str, list[dict]], FileOutcome]]:
+) -> Iterator[tuple[FileMeta, DocumentRows, FileOutcome]]:
     """Parse files in worker processes and yield the results in input order.
 
     At most ``workers * IN_FLIGHT_PER_WORKER`` files are submitted and not yet landed, so memory does not
@@ -574,12 +575,12 @@ BATCH_MAX_ROWS = 200_000  # a few large documents fill a batch too, so the write
 class Batch:
     """Parsed documents waiting to be landed together."""
 
-    items: list[tuple[FileMeta, dict[str, list[dict]], FileOutcome]] = field(default_factory=list)
+    items: list[tuple[FileMeta, DocumentRows, FileOutcome]] = field(default_factory=list)
     rows: int = 0
     size: int = 1  # documents in the next batch; doubles after each landing up to BATCH_MAX
     landings: int = 0
 
-    def add(self, meta: FileMeta, rows: dict[str, list[dict]], outcome: FileOutcome) -> None:
+    def add(self, meta: FileMeta, rows: DocumentRows, outcome: FileOutcome) -> None:
         self.items.append((meta, rows, outcome))
         self.rows += row_count(rows)
 
@@ -621,7 +622,7 @@ def _land_batch(
 def land(
     con: duckdb.DuckDBPyConnection,
     meta: FileMeta,
-    rows: dict[str, list[dict]],
+    rows: DocumentRows,
     outcome: FileOutcome,
     landed: set[str] | None = None,
 ) -> None:

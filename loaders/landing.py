@@ -214,6 +214,8 @@ REGION_TEXTS = pa.schema([("document_id", pa.string()), ("text", pa.string())])
 # the lists of a whole batch and converts each table once (a conversion per document costs more than it
 # saves: Arrow's fixed cost per table).
 Columns = dict[str, list]
+# a document's rows, table by table: as rows_for makes them, or as columns from a parser process
+DocumentRows = dict[str, list[dict] | Columns]
 
 
 def _schema(name: str) -> pa.Schema:
@@ -239,12 +241,12 @@ def _table(name: str, parts: list[list[dict] | Columns]) -> pa.Table | None:
     return pa.Table.from_pydict(columns, schema=_schema(name)) if columns[names[0]] else None
 
 
-def row_count(rows: dict[str, list[dict] | Columns]) -> int:
+def row_count(rows: DocumentRows) -> int:
     """The rows a document brings, over all its tables."""
     return sum(len(next(iter(part.values()))) if isinstance(part, dict) else len(part) for part in rows.values() if part)
 
 
-def _document_id(rows: dict[str, list[dict] | Columns]) -> str:
+def _document_id(rows: DocumentRows) -> str:
     documents = rows["documents"]
     return documents["document_id"][0] if isinstance(documents, dict) else documents[0]["document_id"]
 
@@ -418,14 +420,12 @@ STORAGE_ERRORS = (
 )
 
 
-def write_document(con: duckdb.DuckDBPyConnection, rows: dict[str, list[dict]], landed: set[str] | None = None) -> None:
+def write_document(con: duckdb.DuckDBPyConnection, rows: DocumentRows, landed: set[str] | None = None) -> None:
     """Replace a document's rows in one transaction: it lands whole or not at all."""
     write_documents(con, [rows], landed)
 
 
-def write_documents(
-    con: duckdb.DuckDBPyConnection, batch: list[dict[str, list[dict] | Columns]], landed: set[str] | None = None
-) -> None:
+def write_documents(con: duckdb.DuckDBPyConnection, batch: list[DocumentRows], landed: set[str] | None = None) -> None:
     """Replace the rows of several documents in one transaction: they land whole, all of them, or none.
 
     A commit and an insert cost the same for one document as for fifty, so a night lands its documents in
