@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from loaders import pipeline
-from loaders.checkpoint import data_docs_dir, validate_landing
+from loaders.checkpoint import _frames, data_docs_dir, validate_landing
 from loaders.landing import create_schema
 
 DOC = "d" * 64
@@ -113,3 +113,34 @@ def test_samples_pass_and_write_data_docs(built_warehouse, tmp_path, monkeypatch
     assert result.success and result.data_docs == docs / "index.html"
     assert (docs / "index.html").exists()
     assert any((docs / "validations").rglob("*.html"))
+
+
+def test_frames_hold_only_the_columns_the_expectations_read(tmp_path):
+    """The printed texts no expectation reads stay in DuckDB; a fact row still says whether its line exists."""
+    _landing(tmp_path / "w.duckdb")
+    read = {
+        "documents": {"file_name"},
+        "forms": {"form_kind"},
+        "form_fields": {"has_source_line"},
+        "amounts": {"abs_value_wan", "abs_share_pct", "year", "has_source_line"},
+        "indicators": {"indicator_id"},
+        "parse_issues": {"severity"},
+    }
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    try:
+        frames = _frames(con, [DOC], read)
+    finally:
+        con.close()
+    amounts = frames["amounts"]
+    assert set(amounts.columns) == {
+        "document_id",
+        "value_wan",
+        "share_pct",
+        "year",
+        "has_source_line",
+        "abs_value_wan",
+        "abs_share_pct",
+    }
+    assert amounts["has_source_line"].tolist() == [True] and amounts["abs_value_wan"].tolist() == [100.0]
+    assert set(frames["documents"].columns) == {"document_id", "file_name"}
+    assert "text_printed" not in amounts.columns and "title" not in frames["forms"].columns
