@@ -76,11 +76,16 @@ def mark_labels(doc: ReadDocument, vocab: Vocabulary) -> None:
     for block in doc.blocks:
         if block.kind != "row":
             continue
-        found = [pair for cell in block.cells if (pairs := _cell_labels(vocab, cell.text)) for pair in pairs]
-        if found:
-            block.labels, block.label_contexts = frozenset(found), frozenset(context for context, _ in found)
-        else:
-            block.labels = block.label_contexts = _NO_LABELS
+        labels = row_labels(block, vocab)
+        block.labels, block.label_contexts = labels, frozenset(context for context, _ in labels) if labels else _NO_LABELS
+
+
+def row_labels(block: Block, vocab: Vocabulary) -> frozenset[tuple[str, str]]:
+    """The (context, field key) of every label the row's cells print: noted on the row, else read from its cells."""
+    if block.labels is not None:
+        return block.labels
+    found = [pair for cell in block.cells if (pairs := _cell_labels(vocab, cell.text)) for pair in pairs]
+    return frozenset(found) if found else _NO_LABELS
 
 
 _NO_LABELS: frozenset = frozenset()

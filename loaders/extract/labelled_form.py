@@ -15,7 +15,7 @@ import csv
 from collections import defaultdict
 from functools import lru_cache
 
-from loaders.extract.common import form_title_kind, title_before
+from loaders.extract.common import form_title_kind, row_labels, title_before
 from loaders.extract.self_evaluation_form import extract_form
 from loaders.model import Block, ExtractedForm, FormSpan, ReadDocument
 from loaders.vocabulary import SEEDS, Vocabulary
@@ -47,19 +47,8 @@ def _subject_keys() -> frozenset[tuple[str, str]]:
 
 
 def _keys(block: Block, vocab: Vocabulary) -> set[tuple[str, str]]:
-    if block.labels is not None:
-        contexts = _template_contexts()
-        return {pair for pair in block.labels if pair[0] in contexts}
-    found: set[tuple[str, str]] = set()
-    for cell in block.cells:
-        found.update(_cell_keys(vocab, cell.text))
-    return found
-
-
-@lru_cache(maxsize=65536)  # every row of every document is asked: cell texts repeat across rows and forms
-def _cell_keys(vocab: Vocabulary, text: str) -> tuple[tuple[str, str], ...]:
     contexts = _template_contexts()
-    return tuple((ctx, key) for ctx, key in vocab.contexts_of(text).items() if ctx in contexts)
+    return {pair for pair in row_labels(block, vocab) if pair[0] in contexts}
 
 
 def _is_subject(keys: set[tuple[str, str]]) -> bool:
