@@ -281,7 +281,9 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
             loaded_at=loaded_at,
         )
     )
-    out["source_lines"] = [dict(document_id=doc_id, line_no=ln.no, page=ln.page, text=ln.text) for ln in parsed.read.lines]
+    # one row per line: a budget book has thousands, and a dict display builds each without a call
+    lines = parsed.read.lines
+    out["source_lines"] = [{"document_id": doc_id, "line_no": ln.no, "page": ln.page, "text": ln.text} for ln in lines]
     issue_seq = 0
     for issue in parsed.issues:
         issue_seq += 1
@@ -353,8 +355,9 @@ _NAME_NOISE = re.compile(r"[\t\n\f\r \u3000]|[（(]盖章[）)]")
 def region_texts(doc_id: str, texts: list[str | None]) -> list[dict]:
     """The texts of a document to look for place names in, each also as the models read it: trimmed
     (staging trims field values and titles) and as a department name (without spaces or a stamp mark)."""
-    distinct = sorted({v for t in texts if t for v in (t, t.strip(" "), _NAME_NOISE.sub("", t)) if v})
-    return [dict(document_id=doc_id, text=t) for t in distinct]
+    # a form's labels and values repeat in every form of a document: each distinct text is cleaned once
+    distinct = sorted({v for t in set(texts) if t for v in (t, t.strip(" "), _NAME_NOISE.sub("", t)) if v})
+    return [{"document_id": doc_id, "text": t} for t in distinct]
 
 
 def find_divisions(texts: list[dict]) -> list[dict]:
