@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import attrgetter
 
 from loaders.amounts import UNIT_IN_LABEL
 from loaders.layout.titles import _YEAR_START, is_title_text
@@ -73,11 +74,33 @@ def label_value_fields(block: Block, vocab: Vocabulary, context: str) -> tuple[l
 def mark_labels(doc: ReadDocument, vocab: Vocabulary) -> None:
     """Note on every row the labels its cells print (``Block.labels``): every recogniser asks of every row
     whether it carries one, and most rows carry none."""
+    labelled = frozenset(t for t in cell_texts(doc) if _cell_labels(vocab, t))
     for block in doc.blocks:
         if block.kind != "row":
             continue
+        if block.labels is None and not row_prints(block, labelled):
+            block.labels = block.label_contexts = _NO_LABELS  # no cell prints a label: nothing to gather
+            continue
         labels = row_labels(block, vocab)
         block.labels, block.label_contexts = labels, frozenset(context for context, _ in labels) if labels else _NO_LABELS
+
+
+_TEXT = attrgetter("text")
+
+
+def cell_texts(doc: ReadDocument) -> frozenset[str]:
+    """The distinct texts of the document's cells. A budget book prints the same labels in each of its
+    dozens of forms, so a question recognisers ask of every cell is answered once per text, and a row is
+    then tested against the texts that answer yes (``row_prints``). Read once the document is frozen."""
+    texts = doc.derived.get("cell_texts")
+    if texts is None:
+        texts = doc.derived["cell_texts"] = frozenset(c.text for b in doc.blocks for c in b.cells)
+    return texts
+
+
+def row_prints(block: Block, texts: frozenset[str]) -> bool:
+    """Whether a row has a cell whose text is one of ``texts`` (its cells scanned without a Python loop)."""
+    return block.kind == "row" and not texts.isdisjoint(map(_TEXT, block.cells))
 
 
 def row_labels(block: Block, vocab: Vocabulary) -> frozenset[tuple[str, str]]:

@@ -22,8 +22,10 @@ from loaders.amounts import amounts_in_sentence, parse_money, to_wan
 from loaders.extract.common import (
     PARTS_MARK,
     PLACEHOLDERS,
+    cell_texts,
     is_header_row,
     row_has_label,
+    row_prints,
     title_before,
     unit_in_label,
     unplaced,
@@ -63,21 +65,28 @@ def _row_key(block: Block, vocab: Vocabulary, key: str) -> bool:
     return block.kind == "row" and any(_key(vocab, c.text) == key for c in block.cells)
 
 
+def _key_texts(doc: ReadDocument, vocab: Vocabulary, *keys: str) -> frozenset[str]:
+    """The cell texts of ``doc`` that print a label of one of ``keys`` (``_row_key`` of every row at once)."""
+    return frozenset(t for t in cell_texts(doc) if _key(vocab, t) in keys)
+
+
 def find(doc: ReadDocument, vocab: Vocabulary) -> list[FormSpan]:
     spans: list[FormSpan] = []
     blocks = doc.blocks
+    names = _key_texts(doc, vocab, "department_name")
+    goals = _key_texts(doc, vocab, "overall_goal", "indicator_group")
     i = 0
     while i < len(blocks):
-        if not _row_key(blocks[i], vocab, "department_name"):
+        if not row_prints(blocks[i], names):
             i += 1
             continue
         end = i + 1
-        while end < len(blocks) and blocks[end].kind == "row" and not _row_key(blocks[end], vocab, "department_name"):
+        while end < len(blocks) and blocks[end].kind == "row" and not row_prints(blocks[end], names):
             end += 1
         own = blocks[i:end]
         # a 项目名称 row makes it a project's form that prints its department above (专项转移支付绩效目标表)
         is_project = any(row_has_label(b, vocab, "project_header", "project_name") for b in own)
-        if not is_project and any(_row_key(b, vocab, "overall_goal") or _row_key(b, vocab, "indicator_group") for b in own):
+        if not is_project and any(row_prints(b, goals) for b in own):
             first, title = title_before(doc, i)
             spans.append(FormSpan(FORM_KIND, first, end, title))
         i = end

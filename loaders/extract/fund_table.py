@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from loaders.amounts import FIGURE, PER_UNIT, parse_money, unit_from_header
 from loaders.extract import table_totals
-from loaders.extract.common import PLACEHOLDERS, UNIT_IN_LABEL, YEAR, is_title_text, merge_rows_to_width
+from loaders.extract.common import PLACEHOLDERS, UNIT_IN_LABEL, YEAR, cell_texts, is_title_text, merge_rows_to_width, row_prints
 from loaders.model import AmountRecord, Block, Cell, ExtractedForm, FieldRecord, IndicatorRecord, IssueRecord, ReadDocument
 from loaders.textnorm import compact
 from loaders.vocabulary import MONEY_KEYS, Vocabulary, is_money_key
@@ -83,8 +83,9 @@ def _lookup(vocab: Vocabulary, context: str, text: str) -> tuple[str | None, str
     return (hit.field_key if hit else None), unit
 
 
-def _has_column_label(block: Block, vocab: Vocabulary, context: str) -> bool:
-    return block.kind == "row" and any(_lookup(vocab, context, c.text)[0] is not None for c in block.cells if not c.is_empty)
+def _column_label_texts(doc: ReadDocument, vocab: Vocabulary, context: str) -> frozenset[str]:
+    """The cell texts of ``doc`` that are column labels of ``context`` (an empty cell never is one)."""
+    return frozenset(t for t in cell_texts(doc) if _lookup(vocab, context, t)[0] is not None)
 
 
 def _is_level(vocab: Vocabulary, text: str, level: str | None = None) -> bool:
@@ -435,8 +436,9 @@ def _read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[Fun
     tables: list[FundTable] = []
     i = 0
     blocks = doc.blocks
+    column_labels = _column_label_texts(doc, vocab, context)
     while i < len(blocks):
-        if not _has_column_label(blocks[i], vocab, context):
+        if not row_prints(blocks[i], column_labels):
             i += 1  # both kinds of header name their recipient with a column label; most rows print none
             continue
         labelled = is_table_header(blocks[i], vocab, context)
