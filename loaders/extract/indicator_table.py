@@ -92,6 +92,19 @@ def _is_qualitative(vocab: Vocabulary, text: str) -> bool:
     return m is not None and m.field_key == "qualitative"
 
 
+def _qualitative_cell(block: Block, vocab: Vocabulary) -> Cell | None:
+    """The row's 定性 section cell, if any. Its noted labels answer for most rows (they print none); a row
+    cut from another keeps that row's labels, a superset, so a label missing there is missing here."""
+    if block.labels is not None and ("section", "qualitative") not in block.labels:
+        return None
+    return next((c for c in block.cells if _is_qualitative(vocab, c.text)), None)
+
+
+def _prints_level(block: Block) -> bool:
+    """Whether a cell of the row may be a 一级 / 二级 label (False only when its noted labels say none is)."""
+    return block.label_contexts is None or "level1" in block.label_contexts or "level2" in block.label_contexts
+
+
 def _place(block: Block, columns: list[str | None], vocab: Vocabulary, positional: bool) -> list[Cell | None]:
     """Put a row's cells under the header's columns.
 
@@ -102,7 +115,7 @@ def _place(block: Block, columns: list[str | None], vocab: Vocabulary, positiona
     width = len(columns)
     if positional:
         return align(block.cells, width, positional)
-    for j, cell in enumerate(block.cells):
+    for j, cell in enumerate(block.cells if _prints_level(block) else ()):
         contexts = ("level2", "level1")
         # 成本指标 is a level-1 label in the newer framework and a level-2 one in the older: followed by a
         # level-2 label in the next cell (成本指标（20分） | 经济成本指标) it is the level 1.
@@ -200,7 +213,7 @@ def read_indicator_table(
             continue
         if block.kind != "row" or (stop is not None and stop(block)):
             break
-        section = next((c for c in block.cells if _is_qualitative(vocab, c.text)), None)
+        section = _qualitative_cell(block, vocab)
         if section is not None:
             rest = [c for c in block.cells if not c.is_empty and c is not section]
             if rest:

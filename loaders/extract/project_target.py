@@ -103,6 +103,8 @@ def _row_fields(block: Block, vocab: Vocabulary) -> tuple[list[FieldRecord], lis
 
 def _schedule_columns(block: Block, vocab: Vocabulary) -> dict[str, str] | None:
     """The 项目实施进度 header row: its column labels by key, or None."""
+    if block.labels is not None and ("section", "schedule_content") not in block.labels:
+        return None  # its noted labels say no cell is the content column's label
     labels = {}
     for cell in block.cells:
         m = _section(vocab, cell.text, "schedule_")
@@ -142,6 +144,8 @@ def _schedule_fields(block: Block, labels: dict[str, str]) -> list[FieldRecord]:
 def _period_columns(block: Block, vocab: Vocabulary) -> tuple[list[str], list[str]] | None:
     """The funding block's column row (项目资金（万元） | 中期资金总额 | 年度资金总额): its section labels and its
     column labels, or None."""
+    if block.label_contexts is not None and "period_column" not in block.label_contexts:
+        return None  # its noted labels say no cell is a column label
     filled = [c.text for c in block.cells if not c.is_empty]
     leading = [t for t in filled if _section(vocab, strip_unit(t)) is not None and not vocab.lookup("period_column", t)]
     columns = [t for t in filled if vocab.lookup("period_column", t)]
