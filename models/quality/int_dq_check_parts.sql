@@ -38,15 +38,47 @@ part_tokens as (
     where split_tokens.token <> ''
 ),
 
--- every printed number once per scope a rule can name, with its key in that scope: the parts of a check
--- are then found by an equality join on (scope, key), which keeps the join within one document
+-- each part token once per name it lists (`item|item`), to join the numbers by name
+part_token_names as (
+    select
+        part_tokens.*,
+        unnest(string_split(part_tokens.part_item, '|')) as match_item,
+    from part_tokens
+),
+
+-- every printed number once per scope a rule can name and per name a part token can call it by (its type;
+-- for amounts and fields also its item), with its key in that scope: the parts of a check are then found by an
+-- equality join on (scope, key, name), which keeps the join within one document and to the numbers a token
+-- names (joined on the scope alone, every total's tokens met every number of its form or document)
 scoped_measures as (
     select
-        measures.*,
+        named.measure_id,
+        named.form_id,
+        named.section,
+        named.stage_key,
+        named.fiscal_year,
+        named.line_no,
+        named.measure_type,
+        named.item_key,
+        named.label_printed,
+        named.match_item,
         scopes.scope,
-        {{ dq_scope_key('scopes.scope', 'measures') }} as scope_key,
-    from measures
+        {{ dq_scope_key('scopes.scope', 'named') }} as scope_key,
+    from (
+        select
+            measures.*,
+            unnest(
+                case
+                    when measures.measure_type in ('amount', 'field') and measures.item_key <> measures.measure_type
+                        then [measures.measure_type, measures.item_key]
+                    else [measures.measure_type]
+                end
+            ) as match_item,
+        from measures
+    ) as named
     cross join (values ('document'), ('section'), ('row'), ('form')) as scopes (scope)
+    -- only the names some part token calls a number by
+    where named.match_item in (select part_token_names.match_item from part_token_names)
 ),
 
 -- every printed number under each name a token can call it by: its type (amount, share, field, weight,
@@ -111,11 +143,17 @@ candidates as (
                 parts.measure_id
         ) as candidate_rank,
     from totals
-    inner join part_tokens on totals.rule_id = part_tokens.rule_id
+    inner join part_token_names as part_tokens on totals.rule_id = part_tokens.rule_id
     inner join scoped_measures as parts
         on
             parts.scope = case when totals.scope in ('document', 'section', 'row') then totals.scope else 'form' end
             and totals.scope_key = parts.scope_key
+            and part_tokens.match_item = parts.match_item
+            -- a number the token names both by its type and by its item is met once, by its type
+            and (
+                parts.match_item = parts.measure_type
+                or not list_contains(string_split(part_tokens.part_item, '|'), parts.measure_type)
+            )
             and totals.measure_id <> parts.measure_id
             and {{ dq_token_matches('parts', 'part_tokens', 'part', 'totals.fiscal_year') }}
             and (
