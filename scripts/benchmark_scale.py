@@ -6,7 +6,10 @@ runs, each as its own ``jixiao run`` process on its own warehouse:
 
 1. the first night (every document new, a full build),
 2. the same folder again (nothing changed),
-3. the folder after ``scale_corpus.py --delta PCT`` (PCT % changed, PCT/4 % removed, PCT % added),
+3. the folder after ``scale_corpus.py --delta PCT`` (PCT % changed, PCT/4 % removed, PCT % added), and
+   with ``--deltas K`` K such nights in a row, each from the folder of the night before: the first delta after a
+   first night has no spare (the file published the night before last) and copies the published file, the
+   next ones are the nights cron runs (they reuse the spare),
 
 and prints per run: wall time, documents/s above the fixed cost (the first night of the four samples),
 the dbt build time and its slowest models (``target/run_results.json``), peak memory (the largest process
@@ -129,8 +132,9 @@ def corpus(python: str, work: Path, n: int, jobs: int) -> Path:
     return out
 
 
-def delta(python: str, work: Path, base: Path, pct: float) -> tuple[Path, int]:
-    out = work / f"{base.name}-delta{pct:g}"
+def delta(python: str, work: Path, base: Path, pct: float, night: int = 1) -> tuple[Path, int]:
+    """The folder of a delta night: ``base`` with ``pct`` % changed, removed and added (``night`` numbers it)."""
+    out = work / f"{base.name.split('-delta')[0]}-delta{pct:g}-{night}"
     shutil.rmtree(out, ignore_errors=True)
     set_aside(base, work / f"{base.name}.meta", back=True)
     try:
@@ -187,6 +191,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,5000,20000", help="documents per corpus, comma-separated")
     parser.add_argument("--delta", type=float, default=1.0, help="percent changed (and added) for the nightly delta")
+    parser.add_argument("--deltas", type=int, default=2, help="delta nights in a row, each from the one before")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/jixiao-scale"))
     parser.add_argument("--generator-python", default=sys.executable, help="a Python with jionlp for scale_corpus.py")
     parser.add_argument("--jobs", type=int, default=1, help="generator processes")
@@ -213,8 +218,10 @@ def main() -> None:
         first[n] = run_night(f"{n}, first night", docs, wh, n, args.workers)
         nights.append(first[n])
         nights.append(run_night(f"{n}, nothing changed", docs, wh, n, args.workers))
-        changed, count = delta(args.generator_python, work, docs, args.delta)
-        nights.append(run_night(f"{n}, {args.delta:g}% delta", changed, wh, count, args.workers))
+        base = docs
+        for night in range(1, args.deltas + 1):
+            base, count = delta(args.generator_python, work, base, args.delta, night)
+            nights.append(run_night(f"{n}, {args.delta:g}% delta {night}", base, wh, count, args.workers))
         print_table(nights, fixed.wall_s)
         print_growth(first)
         if not args.keep:
