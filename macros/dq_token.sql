@@ -8,7 +8,9 @@ regexp_extract({{ column }}, {{ pattern }}, {{ loop.index }}) as {{ prefix }}_{{
 {%- endfor %}
 {%- endmacro %}
 
-{#- does measure `m` match the token in columns `t`.<prefix>_*? amounts and fields match by item_key, every
+{#- does measure `m` match the token in columns `t`.<prefix>_*? Its label is looked up in <prefix>_label_hits, the
+    distinct labels the token's `~regex` matches (a pattern read from a column is compiled again for every row it
+    is tested on, and labels repeat in every form: each is matched once, then looked up).  amounts and fields match by item_key, every
     measure by its type -#}
 {#- `#0` / `#-1`: the part's fiscal year is the total's (`year_of`) plus the offset -#}
 {% macro dq_token_matches(m, t, prefix, year_of='null') -%}
@@ -20,7 +22,10 @@ regexp_extract({{ column }}, {{ pattern }}, {{ loop.index }}) as {{ prefix }}_{{
             and {{ m }}.measure_type in ('amount', 'field')
         )
     )
-    and ({{ t }}.{{ prefix }}_label = '' or regexp_matches(coalesce({{ m }}.label_printed, ''), {{ t }}.{{ prefix }}_label))
+    and (
+        {{ t }}.{{ prefix }}_label = ''
+        or coalesce(list_contains({{ t }}.{{ prefix }}_label_hits, coalesce({{ m }}.label_printed, '')), false)
+    )
     and ({{ t }}.{{ prefix }}_stage = '' or {{ m }}.stage_key = {{ t }}.{{ prefix }}_stage)
     and (
         {{ t }}.{{ prefix }}_year = ''

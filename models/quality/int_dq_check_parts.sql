@@ -20,6 +20,14 @@ declared_rules as (
     where check_kind in ('sum', 'equal', 'ratio', 'le')
 ),
 
+structure_rules as (
+    select
+        *,
+        {{ dq_token_columns('total_item', 'total_token') }}
+    from rules
+    where check_kind in ('structure', 'structure_le', 'structure_shares')
+),
+
 split_tokens as (
     select
         declared_rules.rule_id,
@@ -28,7 +36,7 @@ split_tokens as (
     from declared_rules
 ),
 
-part_tokens as (
+parsed_part_tokens as (
     select
         split_tokens.rule_id,
         split_tokens.token_ord,
@@ -36,6 +44,37 @@ part_tokens as (
         {{ dq_token_columns('split_tokens.token', 'part') }}
     from split_tokens
     where split_tokens.token <> ''
+),
+
+-- the distinct labels of the numbers tested, each matched once against every label pattern a token prints
+measure_labels as (
+    select distinct coalesce(measures.label_printed, '') as label_printed
+    from measures
+),
+
+label_hits as (
+    select
+        patterns.pattern,
+        list(measure_labels.label_printed) as labels,
+    from (
+        select declared_rules.total_token_label as pattern from declared_rules
+        union
+        select structure_rules.total_token_label as pattern from structure_rules
+        union
+        select parsed_part_tokens.part_label as pattern from parsed_part_tokens
+    ) as patterns
+    inner join measure_labels
+        on regexp_matches(measure_labels.label_printed, patterns.pattern)
+    where patterns.pattern <> ''
+    group by patterns.pattern
+),
+
+part_tokens as (
+    select
+        parsed_part_tokens.*,
+        label_hits.labels as part_label_hits,
+    from parsed_part_tokens
+    left join label_hits on parsed_part_tokens.part_label = label_hits.pattern
 ),
 
 -- each part token once per name it lists (`item|item`), to join the numbers by name
@@ -100,8 +139,10 @@ measure_names as (
 rule_total_items as (
     select
         declared_rules.*,
+        label_hits.labels as total_token_label_hits,
         unnest(string_split(declared_rules.total_token_item, '|')) as match_item,
     from declared_rules
+    left join label_hits on declared_rules.total_token_label = label_hits.pattern
 ),
 
 -- every printed number that a rule names as its total (once, though it may answer to two of its names)
@@ -262,14 +303,6 @@ breakdowns as (
     group by children.parent_id, children.breakdown
 ),
 
-structure_rules as (
-    select
-        *,
-        {{ dq_token_columns('total_item', 'total_token') }}
-    from rules
-    where check_kind in ('structure', 'structure_le', 'structure_shares')
-),
-
 -- an all-share breakdown of two or more parts is checked against 100; otherwise the amounts are summed
 -- (a lone rate such as 增长100% is not a breakdown). The most specific rule wins: one naming the
 -- parent's item over the generic one.
@@ -285,7 +318,13 @@ structure_choice as (
         ) as rule_rank,
     from breakdowns
     inner join measures as parents on breakdowns.parent_id = parents.measure_id
-    inner join structure_rules
+    inner join (
+        select
+            structure_rules.*,
+            label_hits.labels as total_token_label_hits,
+        from structure_rules
+        left join label_hits on structure_rules.total_token_label = label_hits.pattern
+    ) as structure_rules
         on
             (
                 (
