@@ -69,6 +69,15 @@ label_hits as (
     group by patterns.pattern
 ),
 
+-- the rules and part tokens with the labels their pattern matches (dq_token_matches looks a number's label up)
+structure_rule_labels as (
+    select
+        structure_rules.*,
+        label_hits.labels as total_token_label_hits,
+    from structure_rules
+    left join label_hits on structure_rules.total_token_label = label_hits.pattern
+),
+
 part_tokens as (
     select
         parsed_part_tokens.*,
@@ -310,42 +319,36 @@ structure_choice as (
     select
         breakdowns.parent_id,
         breakdowns.breakdown,
-        structure_rules.rule_id,
-        structure_rules.check_kind,
+        structure_rule_labels.rule_id,
+        structure_rule_labels.check_kind,
         row_number() over (
             partition by breakdowns.parent_id, breakdowns.breakdown
-            order by (structure_rules.total_item is null), structure_rules.rule_id
+            order by (structure_rule_labels.total_item is null), structure_rule_labels.rule_id
         ) as rule_rank,
     from breakdowns
     inner join measures as parents on breakdowns.parent_id = parents.measure_id
-    inner join (
-        select
-            structure_rules.*,
-            label_hits.labels as total_token_label_hits,
-        from structure_rules
-        left join label_hits on structure_rules.total_token_label = label_hits.pattern
-    ) as structure_rules
+    inner join structure_rule_labels
         on
             (
                 (
-                    structure_rules.check_kind = 'structure_shares'
+                    structure_rule_labels.check_kind = 'structure_shares'
                     and breakdowns.amount_count = 0
                     and breakdowns.share_count >= 2
                 )
                 or (
-                    structure_rules.check_kind <> 'structure_shares'
+                    structure_rule_labels.check_kind <> 'structure_shares'
                     and breakdowns.amount_count > 0
                     -- a single 其中 part is a detail, not the whole (公用经费50万元，其中公务接待费2万元): only
                     -- the generic ≤ rule checks it, and only the generic sum checks two or more
                     and (
-                        structure_rules.total_item is not null
-                        or (structure_rules.check_kind = 'structure_le') = (breakdowns.amount_count = 1)
+                        structure_rule_labels.total_item is not null
+                        or (structure_rule_labels.check_kind = 'structure_le') = (breakdowns.amount_count = 1)
                     )
                 )
             )
             and (
-                structure_rules.total_item is null
-                or {{ dq_token_matches('parents', 'structure_rules', 'total_token') }}
+                structure_rule_labels.total_item is null
+                or {{ dq_token_matches('parents', 'structure_rule_labels', 'total_token') }}
             )
 ),
 
