@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from operator import attrgetter
 
@@ -74,14 +75,12 @@ def label_value_fields(block: Block, vocab: Vocabulary, context: str) -> tuple[l
 def mark_labels(doc: ReadDocument, vocab: Vocabulary) -> None:
     """Note on every row the labels its cells print (``Block.labels``): every recogniser asks of every row
     whether it carries one, and most rows carry none."""
-    labelled = frozenset(t for t in cell_texts(doc) if _cell_labels(vocab, t))
+    labelled = cell_texts_where(doc, lambda text: _cell_labels(vocab, text))
     for block in doc.blocks:
         if block.kind != "row":
             continue
-        if block.labels is None and not row_prints(block, labelled):
-            block.labels = block.label_contexts = _NO_LABELS  # no cell prints a label: nothing to gather
-            continue
-        labels = row_labels(block, vocab)
+        # a row none of whose cells prints a label (most rows) has nothing to gather
+        labels = row_labels(block, vocab) if row_prints(block, labelled) else _NO_LABELS
         block.labels, block.label_contexts = labels, frozenset(context for context, _ in labels) if labels else _NO_LABELS
 
 
@@ -96,6 +95,11 @@ def cell_texts(doc: ReadDocument) -> frozenset[str]:
     if texts is None:
         texts = doc.derived["cell_texts"] = frozenset(c.text for b in doc.blocks for c in b.cells)
     return texts
+
+
+def cell_texts_where(doc: ReadDocument, test: Callable[[str], object]) -> frozenset[str]:
+    """The document's distinct cell texts for which ``test`` holds: a question about a text, asked once per text."""
+    return frozenset(text for text in cell_texts(doc) if test(text))
 
 
 def row_prints(block: Block, texts: frozenset[str]) -> bool:

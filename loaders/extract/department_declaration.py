@@ -22,7 +22,7 @@ from loaders.amounts import amounts_in_sentence, parse_money, to_wan
 from loaders.extract.common import (
     PARTS_MARK,
     PLACEHOLDERS,
-    cell_texts,
+    cell_texts_where,
     is_header_row,
     row_has_label,
     row_prints,
@@ -65,16 +65,12 @@ def _row_key(block: Block, vocab: Vocabulary, key: str) -> bool:
     return block.kind == "row" and any(_key(vocab, c.text) == key for c in block.cells)
 
 
-def _key_texts(doc: ReadDocument, vocab: Vocabulary, *keys: str) -> frozenset[str]:
-    """The cell texts of ``doc`` that print a label of one of ``keys`` (``_row_key`` of every row at once)."""
-    return frozenset(t for t in cell_texts(doc) if _key(vocab, t) in keys)
-
-
 def find(doc: ReadDocument, vocab: Vocabulary) -> list[FormSpan]:
     spans: list[FormSpan] = []
     blocks = doc.blocks
-    names = _key_texts(doc, vocab, "department_name")
-    goals = _key_texts(doc, vocab, "overall_goal", "indicator_group")
+    # the texts that print these labels (``_row_key`` of every row at once)
+    names = cell_texts_where(doc, lambda text: _key(vocab, text) == "department_name")
+    goals = cell_texts_where(doc, lambda text: _key(vocab, text) in ("overall_goal", "indicator_group"))
     i = 0
     while i < len(blocks):
         if not row_prints(blocks[i], names):

@@ -15,7 +15,15 @@ from functools import lru_cache
 
 from loaders.amounts import FIGURE, PER_UNIT, parse_money, unit_from_header
 from loaders.extract import table_totals
-from loaders.extract.common import PLACEHOLDERS, UNIT_IN_LABEL, YEAR, cell_texts, is_title_text, merge_rows_to_width, row_prints
+from loaders.extract.common import (
+    PLACEHOLDERS,
+    UNIT_IN_LABEL,
+    YEAR,
+    cell_texts_where,
+    is_title_text,
+    merge_rows_to_width,
+    row_prints,
+)
 from loaders.model import AmountRecord, Block, Cell, ExtractedForm, FieldRecord, IndicatorRecord, IssueRecord, ReadDocument
 from loaders.textnorm import compact
 from loaders.vocabulary import MONEY_KEYS, Vocabulary, is_money_key
@@ -81,11 +89,6 @@ def _lookup(vocab: Vocabulary, context: str, text: str) -> tuple[str | None, str
     # a unit that is not money (补助人数（人）) is printed after a label the vocabulary knows without it
     hit = vocab.lookup(context, label) or vocab.lookup(context, _UNIT_NOTE.sub("", label))
     return (hit.field_key if hit else None), unit
-
-
-def _column_label_texts(doc: ReadDocument, vocab: Vocabulary, context: str) -> frozenset[str]:
-    """The cell texts of ``doc`` that are column labels of ``context`` (an empty cell never is one)."""
-    return frozenset(t for t in cell_texts(doc) if _lookup(vocab, context, t)[0] is not None)
 
 
 def _is_level(vocab: Vocabulary, text: str, level: str | None = None) -> bool:
@@ -436,7 +439,8 @@ def _read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[Fun
     tables: list[FundTable] = []
     i = 0
     blocks = doc.blocks
-    column_labels = _column_label_texts(doc, vocab, context)
+    # the texts that are column labels of the context (an empty cell never is one)
+    column_labels = cell_texts_where(doc, lambda text: _lookup(vocab, context, text)[0] is not None)
     while i < len(blocks):
         if not row_prints(blocks[i], column_labels):
             i += 1  # both kinds of header name their recipient with a column label; most rows print none

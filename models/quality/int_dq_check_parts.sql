@@ -94,55 +94,49 @@ part_token_names as (
     from part_tokens
 ),
 
--- every printed number once per scope a rule can name and per name a part token can call it by (its type;
--- for amounts and fields also its item), with its key in that scope: the parts of a check are then found by an
--- equality join on (scope, key, name), which keeps the join within one document and to the numbers a token
--- names (joined on the scope alone, every total's tokens met every number of its form or document)
-scoped_measures as (
-    select
-        named.measure_id,
-        named.form_id,
-        named.section,
-        named.stage_key,
-        named.fiscal_year,
-        named.line_no,
-        named.measure_type,
-        named.item_key,
-        named.label_printed,
-        named.match_item,
-        scopes.scope,
-        {{ dq_scope_key('scopes.scope', 'named') }} as scope_key,
-    from (
-        select
-            measures.*,
-            unnest(
-                case
-                    when measures.measure_type in ('amount', 'field') and measures.item_key <> measures.measure_type
-                        then [measures.measure_type, measures.item_key]
-                    else [measures.measure_type]
-                end
-            ) as match_item,
-        from measures
-    ) as named
-    cross join (values ('document'), ('section'), ('row'), ('form')) as scopes (scope)
-    -- only the names some part token calls a number by
-    where named.match_item in (select part_token_names.match_item from part_token_names)
-),
-
--- every printed number under each name a token can call it by: its type (amount, share, field, weight,
--- score) and, for amounts and fields, its item; a rule's total is then found by an equality join on the
--- name instead of testing every rule against every number
-measure_names as (
+-- every printed number under each name a token can call it by: its type (amount, share, field, weight, score)
+-- and, for amounts and fields, its item; a rule's totals and parts are then found by an equality join on the name
+-- instead of testing every rule against every number
+named_measures as (
     select
         measures.*,
         unnest(
             case
-                when measures.measure_type in ('amount', 'field') then [measures.measure_type, measures.item_key]
+                when measures.measure_type in ('amount', 'field') and measures.item_key <> measures.measure_type
+                    then [measures.measure_type, measures.item_key]
                 else [measures.measure_type]
             end
         ) as match_item,
     from measures
-    where measures.measure_value is not null
+),
+
+-- every name some part token uses, once per scope a rule can name, with the number's key in that scope: the parts
+-- of a check are found by an equality join on (scope, key, name), which keeps the join within one document and to
+-- the numbers a token names (joined on the scope alone, every total's tokens met every number of its form or
+-- document)
+scoped_measures as (
+    select
+        named_measures.measure_id,
+        named_measures.form_id,
+        named_measures.section,
+        named_measures.stage_key,
+        named_measures.fiscal_year,
+        named_measures.line_no,
+        named_measures.measure_type,
+        named_measures.item_key,
+        named_measures.label_printed,
+        named_measures.match_item,
+        scopes.scope,
+        {{ dq_scope_key('scopes.scope', 'named_measures') }} as scope_key,
+    from named_measures
+    cross join (values ('document'), ('section'), ('row'), ('form')) as scopes (scope)
+    where named_measures.match_item in (select part_token_names.match_item from part_token_names)
+),
+
+-- the numbers a rule may take as its total: those with a value
+measure_names as (
+    select * from named_measures
+    where measure_value is not null
 ),
 
 rule_total_items as (
