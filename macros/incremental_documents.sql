@@ -94,3 +94,16 @@
     {%- endfor %}
     {%- endfor %}
 {%- endmacro %}
+
+{#- rpt_budget_execution's rows are the staged amounts of fct_funding: a document with none left (gone, now a
+    duplicate, or its amounts no longer staged) has no line -#}
+{% macro drop_budget_lines_without_funding() -%}
+    {%- set funding = ref('fct_funding') -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where document_key not in (
+        select {{ funding }}.document_key from {{ funding }}
+        where {{ funding }}.stage_key != '未注明' and {{ funding }}.amount_wan is not null
+    )
+    {%- endif -%}
+{%- endmacro %}

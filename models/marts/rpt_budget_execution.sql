@@ -3,6 +3,9 @@
 -- form prints. Every staged amount of fct_funding sits in exactly one row: lines are never collapsed (a label
 -- printed again for the same stage starts a new row), and is_countable marks the lines that fct_funding_leaf
 -- counts, so totals and their parts are not added together.
+-- A document's rows come from its funding lines alone (every window and group is inside one form), so a night builds
+-- again only the documents whose lines changed: lines_fingerprint says what they were built from (the model's
+-- config, dbt_project.yml). A full refresh gives the same table.
 with
 
 funding as (
@@ -17,6 +20,40 @@ amounts as (
     select * from {{ ref('int_amounts_classified') }}
 ),
 
+-- what a document's rows are made of: the count and the sum of the hashes of its staged funding lines, every
+-- column the rows read (a sum, not an xor, so two equal lines do not cancel out). A line's form is its amount's and
+-- its parent is a line of the same form, so the line's own columns and its parent's key say it all: a key, role or
+-- owner that changes changes the fingerprint
+fingerprints as (
+    select
+        document_key,
+        cast(count(*) as varchar) || ':' || cast(
+            sum(
+                hash(
+                    amount_id, funding_key, parent_funding_key, project_key, department_key, spending_direction_key,
+                    item_key, item_label_printed, section, fiscal_year, stage_key, amount_wan, is_countable,
+                    amount_role, form_kind, line_no
+                )
+            ) as varchar
+        ) as lines_fingerprint,
+    from funding
+    where stage_key != '未注明' and amount_wan is not null
+    group by document_key
+),
+
+{% if is_incremental() -%}
+-- the documents new tonight or whose lines changed (a project's other form came, a line's key or role changed);
+-- documents with no line left leave in the post-hook
+changed as (
+    select fingerprints.document_key,
+    from fingerprints
+    left join (select distinct document_key, lines_fingerprint from {{ this }}) as built
+        on fingerprints.document_key = built.document_key
+    where built.lines_fingerprint is distinct from fingerprints.lines_fingerprint
+),
+
+{% endif -%}
+
 staged as (
     select
         funding.*,
@@ -27,7 +64,10 @@ staged as (
         on funding.amount_id = amounts.amount_id
     left join funding as parent
         on funding.parent_funding_key = parent.funding_key
-    where funding.stage_key != '未注明' and funding.amount_wan is not null
+    where
+        funding.stage_key != '未注明'
+        and funding.amount_wan is not null
+        and {{ 'funding.document_key in (select changed.document_key from changed)' if is_incremental() else 'true' }}
 ),
 
 -- the n-th time a label prints a stage in one form is the n-th line of that label
@@ -143,7 +183,10 @@ final as (
         end as execution_rate_basis,
         printed_rates.execution_rate_printed,
         printed_rates.execution_rate_printed_pct,
+        fingerprints.lines_fingerprint,
     from pivoted
+    inner join fingerprints
+        on pivoted.document_key = fingerprints.document_key
     left join printed_rates
         on
             pivoted.form_id = printed_rates.form_id
