@@ -68,15 +68,15 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- fct_funding's rows are the amounts of the documents counted (not a duplicate of another's content) -#}
-{% macro drop_uncounted_amounts() -%}
-    {%- set amounts = ref('int_amounts_classified') -%}
+{#- A model whose rows are the amounts or indicators of the documents counted (not a duplicate of another's
+    content): drop the rows whose id `source` no longer holds for such a document -#}
+{% macro drop_uncounted(source, id_column) -%}
     {%- set duplicates = ref('int_document_duplicates') -%}
     {%- if is_incremental() -%}
     delete from {{ this }}
-    where amount_id not in (
-        select {{ amounts }}.amount_id from {{ amounts }}
-        where {{ amounts }}.document_id not in (
+    where {{ id_column }} not in (
+        select {{ source }}.{{ id_column }} from {{ source }}
+        where {{ source }}.document_id not in (
             select {{ duplicates }}.document_id from {{ duplicates }} where {{ duplicates }}.is_duplicate
         )
     )
@@ -107,3 +107,13 @@
     )
     {%- endif -%}
 {%- endmacro %}
+
+{#- dim_project's rows are the projects of the forms counted (int_projects_assembled), and its no-project member -#}
+{% macro drop_projects_without_forms() -%}
+    {%- set forms = ref('int_projects_assembled') -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where not is_member and project_key not in (select {{ forms }}.project_key from {{ forms }})
+    {%- endif -%}
+{%- endmacro %}
+

@@ -2,6 +2,10 @@
 -- original's): its indicator key, the same indicator in the project's other form and last year's, with the texts
 -- the fact takes from them. The narrow half of fct_indicator, built apart: matched in one query with every
 -- indicator's printed texts, each self-join held the wide rows again (at 20,000 documents 3.5 GB spilled to disk).
+-- An owner's rows (a project's, or a department form's department's) come from its own indicators and last year's
+-- project's alone, and an indicator's row never changes under its id: a night builds again only the owners whose
+-- indicators, or whose last year's, changed (owner_fingerprint, the model's config in dbt_project.yml). A full
+-- refresh gives the same table.
 with
 
 duplicates as (
@@ -9,8 +13,9 @@ duplicates as (
     where is_duplicate
 ),
 
--- only the columns the keys and the matches are made from
-indicators as (
+-- only the columns the keys and the matches are made from; read twice (whose each indicator is, and its key):
+-- scanned each time rather than held whole
+indicators as not materialized (
     select
         indicator_id,
         document_id,
@@ -49,11 +54,71 @@ crosswalk as (
     from {{ ref('rpt_project_crosswalk') }}
 ),
 
+-- whose each indicator is: its project, or for a department form its department
+owned as (
+    select
+        indicators.indicator_id,
+        attributed.project_key,
+        coalesce({{ owner_key('attributed') }}, '') as owner_key,
+    from indicators
+    left join attributed
+        on indicators.form_id = attributed.form_id
+),
+
+-- the set of each owner's indicators
+owner_sets as (
+    select
+        owner_key,
+        min(project_key) as project_key,
+        {{ rows_fingerprint(['indicator_id']) }} as indicator_set,
+    from owned
+    group by owner_key
+),
+
+-- what an owner's rows are made of: its indicators, and last year's project with its indicators
+fingerprints as (
+    select
+        owner_sets.owner_key,
+        owner_sets.indicator_set || '|' || coalesce(crosswalk.prior_project_key, '') || '|'
+        || coalesce(prior_sets.indicator_set, '') as owner_fingerprint,
+    from owner_sets
+    left join crosswalk
+        on owner_sets.project_key = crosswalk.project_key
+    left join owner_sets as prior_sets
+        on crosswalk.prior_project_key = prior_sets.owner_key
+),
+
+{% if is_incremental() -%}
+-- the owners new tonight or whose rows may differ; indicators no longer counted leave in the post-hook
+changed as (
+    select fingerprints.owner_key,
+    from fingerprints
+    left join (select distinct owner_key, owner_fingerprint from {{ this }}) as built
+        on fingerprints.owner_key = built.owner_key
+    where built.owner_fingerprint is distinct from fingerprints.owner_fingerprint
+),
+
+-- the owners whose rows are read: the changed ones, and last year's project of each (its rows give theirs)
+read_owners as (
+    select changed.owner_key,
+    from changed
+    union
+    select crosswalk.prior_project_key as owner_key,
+    from changed
+    inner join owner_sets
+        on changed.owner_key = owner_sets.owner_key
+    inner join crosswalk
+        on owner_sets.project_key = crosswalk.project_key
+),
+
+{% endif -%}
+
 -- an indicator is keyed inside its project (department for department forms) by its form kind, its levels and its
 -- name (its target where no name is printed) and the how-many-th such row it is: a corrected re-issue keeps its key
 identities as (
     select
         indicators.indicator_id,
+        coalesce({{ owner_key('attributed') }}, '') as owner_key,
         indicators.document_id,
         indicators.line_start,
         indicators.indicator_seq,
@@ -77,6 +142,9 @@ identities as (
         on indicators.form_id = attributed.form_id
     left join forms
         on indicators.form_id = forms.form_id
+    {%- if is_incremental() %}
+    where coalesce({{ owner_key('attributed') }}, '') in (select read_owners.owner_key from read_owners)
+    {%- endif %}
 ),
 
 keys as (
@@ -132,6 +200,7 @@ counterparts as (
 matched as (
     select
         keys.indicator_id,
+        keys.owner_key,
         keys.document_id,
         keys.indicator_key,
         keys.project_key,
@@ -195,12 +264,18 @@ final as (
         prior_year.prior_year_indicator_key,
         prior_year.prior_year_target_text,
         prior_year.prior_year_actual_text,
+        matched.owner_key,
+        fingerprints.owner_fingerprint,
     from matched
+    inner join fingerprints
+        on matched.owner_key = fingerprints.owner_key
     left join prior_year
         on
             matched.project_key = prior_year.project_key
             and matched.name_key = prior_year.name_key
             and matched.form_kind is not distinct from prior_year.form_kind
+    -- last year's rows were read for theirs; they are built when they change themselves
+    where {{ 'matched.owner_key in (select changed.owner_key from changed)' if is_incremental() else 'true' }}
 )
 
 select * from final

@@ -1,6 +1,9 @@
 -- One row per project or special fund of a document; a project printed in several forms (001: its 汇总表 row
 -- and its 支出方向 form) takes each field from the first form that prints it; forms of two documents with the
 -- same number are ordered by their id, so every build takes the same one.
+-- A project's row comes from its forms alone, and a form's row is its document's and never changes under its id:
+-- a night builds again only the projects whose set of forms changed (forms_fingerprint, the model's config in
+-- dbt_project.yml). A full refresh gives the same table.
 with
 
 project_forms as (
@@ -8,6 +11,33 @@ project_forms as (
         *,
         (form_seq, form_id) as form_order,
     from {{ ref('int_projects_assembled') }}
+),
+
+{% if is_incremental() -%}
+-- the set of a project's forms: their count and the sum of their ids' hashes
+fingerprints as (
+    select
+        project_key,
+        {{ rows_fingerprint(['form_id']) }} as forms_fingerprint,
+    from project_forms
+    group by project_key
+),
+
+-- the projects new tonight or whose forms changed (a form of another document came, went, or is now counted as a
+-- duplicate); projects left with no form leave in the post-hook
+changed as (
+    select fingerprints.project_key,
+    from fingerprints
+    left join {{ this }} as built
+        on fingerprints.project_key = built.project_key
+    where built.forms_fingerprint is distinct from fingerprints.forms_fingerprint
+),
+
+{% endif -%}
+
+forms_to_build as (
+    select * from project_forms
+    where {{ 'project_key in (select changed.project_key from changed)' if is_incremental() else 'true' }}
 ),
 
 grouped as (
@@ -57,7 +87,9 @@ grouped as (
             when bool_or(spending_direction_source = 'mapped') then 'mapped'
             else 'unknown'
         end as spending_direction_source,
-    from project_forms
+        -- all of the project's forms are here: the fingerprint the night compared
+        {{ rows_fingerprint(['form_id']) }} as forms_fingerprint,
+    from forms_to_build
     group by project_key
 ),
 

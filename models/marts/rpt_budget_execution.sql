@@ -20,22 +20,17 @@ amounts as (
     select * from {{ ref('int_amounts_classified') }}
 ),
 
--- what a document's rows are made of: the count and the sum of the hashes of its staged funding lines, every
--- column the rows read (a sum, not an xor, so two equal lines do not cancel out). A line's form is its amount's and
--- its parent is a line of the same form, so the line's own columns and its parent's key say it all: a key, role or
--- owner that changes changes the fingerprint
+-- what a document's rows are made of: its staged funding lines, every column the rows read. A line's form is its
+-- amount's and its parent is a line of the same document, so the line's own columns and its parent's key say it all: a
+-- key, role or owner that changes changes the fingerprint
 fingerprints as (
     select
         document_key,
-        cast(count(*) as varchar) || ':' || cast(
-            sum(
-                hash(
-                    amount_id, funding_key, parent_funding_key, project_key, department_key, spending_direction_key,
-                    item_key, item_label_printed, section, fiscal_year, stage_key, amount_wan, is_countable,
-                    amount_role, form_kind, line_no
-                )
-            ) as varchar
-        ) as lines_fingerprint,
+        {{ rows_fingerprint([
+            'amount_id', 'funding_key', 'parent_funding_key', 'project_key', 'department_key', 'spending_direction_key',
+            'item_key', 'item_label_printed', 'section', 'fiscal_year', 'stage_key', 'amount_wan', 'is_countable',
+            'amount_role', 'form_kind', 'line_no',
+        ]) }} as lines_fingerprint,
     from funding
     where stage_key != '未注明' and amount_wan is not null
     group by document_key
