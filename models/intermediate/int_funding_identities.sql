@@ -2,6 +2,9 @@
 -- funding key, with the ids int_funding_keys joins it by. Built apart from the roles and forms the fact takes: a
 -- filter on the amounts is estimated to keep a fifth of them, so joined in one query the planner held the wide
 -- amounts, not the narrow lookups, in its hash tables, more than a province's build is given.
+-- An amount's key is numbered among its owner's (a project's, or a department form's department's), and an amount's
+-- own columns never change under its id: a night numbers again only the owners whose amounts changed
+-- (owner_fingerprint, the model's config in dbt_project.yml). A full refresh gives the same table.
 with
 
 duplicates as (
@@ -10,8 +13,9 @@ duplicates as (
 ),
 
 -- only the columns the keys are made from; a duplicate's amounts are flagged here and dropped after the
--- numbering, so every join below sees all amounts and builds on the narrow side
-amounts as (
+-- numbering, so every join below sees all amounts and builds on the narrow side. Read twice (whose each amount is,
+-- and its key): scanned each time rather than held whole
+amounts as not materialized (
     select
         amount_id,
         document_id,
@@ -50,6 +54,29 @@ owners as (
     from {{ ref('int_forms_attributed') }}
 ),
 
+-- the set of each owner's amounts, and whether each is counted (a document now a duplicate, or no longer)
+fingerprints as (
+    select
+        coalesce(owners.owner_key, '') as owner_key,
+        {{ rows_fingerprint(['amounts.amount_id', 'amounts.is_counted']) }} as owner_fingerprint,
+    from amounts
+    left join owners
+        on amounts.form_id = owners.form_id
+    group by coalesce(owners.owner_key, '')
+),
+
+{% if is_incremental() -%}
+-- the owners new tonight or whose amounts changed; amounts no longer counted leave in the post-hook
+changed as (
+    select fingerprints.owner_key,
+    from fingerprints
+    left join (select distinct owner_key, owner_fingerprint from {{ this }}) as built
+        on fingerprints.owner_key = built.owner_key
+    where built.owner_fingerprint is distinct from fingerprints.owner_fingerprint
+),
+
+{% endif -%}
+
 -- an amount is keyed inside its project (department for department forms) by its form kind, its item label and
 -- the label of the total it is part of, its stage and year, and the how-many-th such line it is: a corrected
 -- re-issue of the document keeps every key
@@ -62,6 +89,7 @@ identities as (
         amounts.line_no,
         amounts.amount_seq,
         amounts.is_counted,
+        coalesce(owners.owner_key, '') as owner_key,
         {{ surrogate_key([
             'owners.owner_key',
             'amounts.form_kind',
@@ -77,6 +105,9 @@ identities as (
         on amounts.amount_id = stages.amount_id
     left join parents
         on amounts.parent_amount_id = parents.amount_id
+    {%- if is_incremental() %}
+    where coalesce(owners.owner_key, '') in (select changed.owner_key from changed)
+    {%- endif %}
 ),
 
 -- the how-many-th counted line: a duplicate's lines take no number (a filter on the window's partition would be
@@ -88,6 +119,7 @@ numbered as (
         form_id,
         parent_amount_id,
         is_counted,
+        owner_key,
         {{ surrogate_key([
             'identity_key',
             'count(*) filter (where is_counted) over (partition by identity_key'
@@ -97,10 +129,14 @@ numbered as (
 )
 
 select
-    amount_id,
-    document_id,
-    form_id,
-    parent_amount_id,
-    funding_key,
+    numbered.amount_id,
+    numbered.document_id,
+    numbered.form_id,
+    numbered.parent_amount_id,
+    numbered.funding_key,
+    numbered.owner_key,
+    fingerprints.owner_fingerprint,
 from numbered
-where is_counted
+inner join fingerprints
+    on numbered.owner_key = fingerprints.owner_key
+where numbered.is_counted

@@ -3,6 +3,10 @@
 -- project's several years), its kind of money and whether it is counted: each amount of money is counted once,
 -- as the leaves of one breakdown when the parts add up to their total and as the total when they do not, from
 -- one form per subject, stage and year. The structure read within each document is int_funding_structure's.
+-- An amount's row comes from its document's structure and its subject's (its project's, or else its department's)
+-- forms, and an amount's own columns never change under its id: a night builds again only the subjects whose
+-- amounts or forms changed (subject_fingerprint, the model's config in dbt_project.yml). A full refresh gives the
+-- same table.
 with
 
 duplicates as (
@@ -11,8 +15,8 @@ duplicates as (
 ),
 
 -- a duplicate of another document's content is counted once, as the original; only the columns the roles are
--- decided from: the CTEs below are each read more than once, so DuckDB holds them whole
-staged as (
+-- decided from. Read twice (whose each amount is, and its role): scanned each time rather than held whole
+staged as not materialized (
     select
         amount_id,
         form_id,
@@ -38,6 +42,49 @@ staged as (
 attributed as (
     select * from {{ ref('int_forms_attributed') }}
 ),
+
+-- whom each amount is counted for: its project, or for a department form its department (not the no-project
+-- member every department form shares), or else its document
+owned as (
+    select
+        staged.amount_id,
+        staged.document_id,
+        attributed.project_key,
+        attributed.department_key,
+        attributed.form_seq,
+        coalesce({{ owner_key('attributed') }}, attributed.department_key, staged.document_id) as subject_id,
+    from staged
+    left join attributed
+        on staged.form_id = attributed.form_id
+),
+
+-- what a subject's rows are made of: its amounts with their project, department and place among the forms
+fingerprints as (
+    select
+        subject_id,
+        {{ rows_fingerprint(['amount_id', 'project_key', 'department_key', 'form_seq']) }} as subject_fingerprint,
+    from owned
+    group by subject_id
+),
+
+{% if is_incremental() -%}
+-- the subjects new tonight or whose amounts changed; amounts no longer counted leave in the post-hook
+changed as (
+    select fingerprints.subject_id,
+    from fingerprints
+    left join (select distinct subject_id, subject_fingerprint from {{ this }}) as built
+        on fingerprints.subject_id = built.subject_id
+    where built.subject_fingerprint is distinct from fingerprints.subject_fingerprint
+),
+
+-- the documents that hold an amount of a changed subject, read whole: a total and its parts are one document's
+read_documents as (
+    select distinct owned.document_id,
+    from owned
+    where owned.subject_id in (select changed.subject_id from changed)
+),
+
+{% endif -%}
 
 project_forms as (
     select * from {{ ref('int_projects_assembled') }}
@@ -72,6 +119,9 @@ structured as (
     from staged
     left join project_periods
         on staged.form_id = project_periods.form_id
+    {%- if is_incremental() %}
+    where staged.document_id in (select read_documents.document_id from read_documents)
+    {%- endif %}
 ),
 
 -- a total hands its counting to its parts when they add up, when it is printed without an amount, or when it
@@ -113,10 +163,10 @@ scoped as (
 subjects as (
     select
         scoped.*,
-        attributed.project_key,
-        attributed.department_key,
-        attributed.form_seq,
-        coalesce(attributed.project_key, attributed.department_key, scoped.document_id) as subject_id,
+        owned.project_key,
+        owned.department_key,
+        owned.form_seq,
+        owned.subject_id,
         case
             when scoped.primary_breakdown_name is not null then 'total'
             when scoped.parent_amount_id is not null then 'part'
@@ -130,8 +180,8 @@ subjects as (
             when scoped.counts_in_parts then 'counted_in_parts'
         end as exclusion_reason,
     from scoped
-    left join attributed
-        on scoped.form_id = attributed.form_id
+    left join owned
+        on scoped.amount_id = owned.amount_id
 ),
 
 -- one form states a subject's money for a stage and year: the form kind ranked first (a table over the prose
@@ -155,6 +205,8 @@ final as (
         subjects.document_id,
         subjects.project_key,
         subjects.department_key,
+        subjects.subject_id,
+        fingerprints.subject_fingerprint,
         subjects.amount_role,
         subjects.breakdown_name,
         subjects.primary_breakdown_name,
@@ -173,11 +225,15 @@ final as (
         coalesce(subjects.exclusion_reason is null and subjects.form_id = statements.statement_form_id, false)
             as is_countable,
     from subjects
+    inner join fingerprints
+        on subjects.subject_id = fingerprints.subject_id
     left join statements
         on
             subjects.subject_id = statements.subject_id
             and subjects.stage_key = statements.stage_key
             and coalesce(subjects.fiscal_year, 0) = coalesce(statements.fiscal_year, 0)
+    -- the other subjects of the documents read were read for theirs; they are built when they change themselves
+    where {{ 'subjects.subject_id in (select changed.subject_id from changed)' if is_incremental() else 'true' }}
 )
 
 select * from final
