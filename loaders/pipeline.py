@@ -582,12 +582,19 @@ def build_models(
             build_batches.clear(con)
         finally:
             con.close()
-    # after batches the incremental models hold every document: the rest is built over them, not again
-    args = ["build", "--full-refresh"] if full_refresh and not batches else ["build"]
+    # after batches the incremental models hold every document: the rest is built over them, not again; on a full
+    # refresh the rest is still refreshed (the models incremental by group, the facts), and the tests of the models
+    # the batches built run after it
+    refreshed_in_batches = full_refresh and bool(batches)
+    args = ["build", "--full-refresh"] if full_refresh else ["build"]
+    if refreshed_in_batches:
+        args += ["--exclude", incremental]
     # dbt's unit tests check the models' SQL on fixed inputs: their outcome changes with the code only, which the
     # test suite checks (tests/pipeline/test_dbt_unit_tests.py), not with the night's documents
     args += ["--exclude-resource-type", "unit_test"]
     build_pass(at, [*args, "--threads", "1"] if alone else args, target, progress)
+    if refreshed_in_batches:
+        build_pass(at, ["test", "--select", incremental, "--exclude-resource-type", "unit_test"], target, progress)
     return len(batches)
 
 

@@ -405,6 +405,29 @@ def test_a_night_built_in_batches_of_documents_equals_one_built_at_once(base, tm
     assert_models_equal_a_full_refresh(warehouse, tmp_path)
 
 
+def test_a_full_refresh_built_in_batches_refreshes_the_models_over_them_too(published, tmp_path, monkeypatch):
+    # a night that rebuilds everything (a new parser or dbt project) on a warehouse larger than a batch: the models
+    # incremental by document are refreshed batch by batch, and the models over them that are incremental too (by
+    # group, the facts) must be refreshed as well, not built on what they held
+    docs, warehouse = published
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("update intermediate.int_funding_roles set exclusion_reason = 'stale'")
+        con.execute("update main.dim_project set project_name = 'stale'")
+    finally:
+        con.close()
+    monkeypatch.setattr(build_batches, "documents_per_batch", lambda: 1)
+    summary = pipeline.run(docs, warehouse, target="test", full_refresh=True)
+    assert any(note.startswith("new documents built in 3 batches") for note in summary.notes)
+    stale = query(
+        warehouse,
+        "select (select count(*) from intermediate.int_funding_roles where exclusion_reason = 'stale') "
+        "+ (select count(*) from main.dim_project where project_name = 'stale')",
+    )
+    assert stale == [(0,)]
+    assert_models_equal_a_full_refresh(warehouse, tmp_path)
+
+
 def test_a_night_that_fails_in_the_build_keeps_its_landing_for_the_next_which_does_not_parse_again(
     published, monkeypatch, tmp_path
 ):
