@@ -4,3 +4,13 @@
 {% macro rows_fingerprint(columns) -%}
     cast(count(*) as varchar) || ':' || cast(sum(hash({{ columns | join(', ') }})) as varchar)
 {%- endmacro %}
+
+{#- On an incremental night, the groups whose fingerprint differs from the one the model holds (`this`), or that it
+    does not hold: a subquery of `fingerprints`, a CTE of (key, fingerprint) over tonight's rows. -#}
+{% macro changed_groups(fingerprints, key, fingerprint) -%}
+    select {{ fingerprints }}.{{ key }},
+    from {{ fingerprints }}
+    left join (select distinct {{ key }}, {{ fingerprint }} from {{ this }}) as built
+        on {{ fingerprints }}.{{ key }} = built.{{ key }}
+    where built.{{ fingerprint }} is distinct from {{ fingerprints }}.{{ fingerprint }}
+{%- endmacro %}

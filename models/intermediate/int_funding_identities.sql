@@ -68,11 +68,7 @@ fingerprints as (
 {% if is_incremental() -%}
 -- the owners new tonight or whose amounts changed; amounts no longer counted leave in the post-hook
 changed as (
-    select fingerprints.owner_key,
-    from fingerprints
-    left join (select distinct owner_key, owner_fingerprint from {{ this }}) as built
-        on fingerprints.owner_key = built.owner_key
-    where built.owner_fingerprint is distinct from fingerprints.owner_fingerprint
+    {{ changed_groups('fingerprints', 'owner_key', 'owner_fingerprint') }}
 ),
 
 {% endif -%}

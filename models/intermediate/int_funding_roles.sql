@@ -70,11 +70,7 @@ fingerprints as (
 {% if is_incremental() -%}
 -- the subjects new tonight or whose amounts changed; amounts no longer counted leave in the post-hook
 changed as (
-    select fingerprints.subject_id,
-    from fingerprints
-    left join (select distinct subject_id, subject_fingerprint from {{ this }}) as built
-        on fingerprints.subject_id = built.subject_id
-    where built.subject_fingerprint is distinct from fingerprints.subject_fingerprint
+    {{ changed_groups('fingerprints', 'subject_id', 'subject_fingerprint') }}
 ),
 
 -- the documents that hold an amount of a changed subject, read whole: a total and its parts are one document's

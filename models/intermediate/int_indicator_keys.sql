@@ -91,11 +91,7 @@ fingerprints as (
 {% if is_incremental() -%}
 -- the owners new tonight or whose rows may differ; indicators no longer counted leave in the post-hook
 changed as (
-    select fingerprints.owner_key,
-    from fingerprints
-    left join (select distinct owner_key, owner_fingerprint from {{ this }}) as built
-        on fingerprints.owner_key = built.owner_key
-    where built.owner_fingerprint is distinct from fingerprints.owner_fingerprint
+    {{ changed_groups('fingerprints', 'owner_key', 'owner_fingerprint') }}
 ),
 
 -- the owners whose rows are read: the changed ones, and last year's project of each (its rows give theirs)

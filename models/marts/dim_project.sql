@@ -26,11 +26,7 @@ fingerprints as (
 -- the projects new tonight or whose forms changed (a form of another document came, went, or is now counted as a
 -- duplicate); projects left with no form leave in the post-hook
 changed as (
-    select fingerprints.project_key,
-    from fingerprints
-    left join {{ this }} as built
-        on fingerprints.project_key = built.project_key
-    where built.forms_fingerprint is distinct from fingerprints.forms_fingerprint
+    {{ changed_groups('fingerprints', 'project_key', 'forms_fingerprint') }}
 ),
 
 {% endif -%}

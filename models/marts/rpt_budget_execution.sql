@@ -40,11 +40,7 @@ fingerprints as (
 -- the documents new tonight or whose lines changed (a project's other form came, a line's key or role changed);
 -- documents with no line left leave in the post-hook
 changed as (
-    select fingerprints.document_key,
-    from fingerprints
-    left join (select distinct document_key, lines_fingerprint from {{ this }}) as built
-        on fingerprints.document_key = built.document_key
-    where built.lines_fingerprint is distinct from fingerprints.lines_fingerprint
+    {{ changed_groups('fingerprints', 'document_key', 'lines_fingerprint') }}
 ),
 
 {% endif -%}
