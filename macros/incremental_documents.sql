@@ -95,15 +95,21 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- rpt_budget_execution's rows are the staged amounts of fct_funding: a document with none left (gone, now a
-    duplicate, or its amounts no longer staged) has no line -#}
+{#- The amounts of fct_funding that rpt_budget_execution sets side by side: a stage and an amount -#}
+{% macro is_budget_line(funding=none) -%}
+    {%- set at = funding ~ '.' if funding else '' -%}
+    {{ at }}stage_key != '未注明' and {{ at }}amount_wan is not null
+{%- endmacro %}
+
+{#- rpt_budget_execution's rows are those amounts: a document with none left (gone, now a duplicate, or its amounts
+    no longer staged) has no line -#}
 {% macro drop_budget_lines_without_funding() -%}
     {%- set funding = ref('fct_funding') -%}
     {%- if is_incremental() -%}
     delete from {{ this }}
     where document_key not in (
         select {{ funding }}.document_key from {{ funding }}
-        where {{ funding }}.stage_key != '未注明' and {{ funding }}.amount_wan is not null
+        where {{ is_budget_line(funding) }}
     )
     {%- endif -%}
 {%- endmacro %}

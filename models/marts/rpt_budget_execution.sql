@@ -32,7 +32,7 @@ fingerprints as (
             'amount_role', 'form_kind', 'line_no',
         ]) }} as lines_fingerprint,
     from funding
-    where stage_key != '未注明' and amount_wan is not null
+    where {{ is_budget_line() }}
     group by document_key
 ),
 
@@ -56,8 +56,7 @@ staged as (
     left join funding as parent
         on funding.parent_funding_key = parent.funding_key
     where
-        funding.stage_key != '未注明'
-        and funding.amount_wan is not null
+        {{ is_budget_line('funding') }}
         and {{ 'funding.document_key in (select changed.document_key from changed)' if is_incremental() else 'true' }}
 ),
 
