@@ -47,8 +47,10 @@ from loaders.landing import (
     landed_documents,
     parser_version,
     record_versions,
+    restore_set_aside,
     row_count,
     rows_for,
+    set_aside,
     write_document,
     write_documents,
 )
@@ -70,10 +72,14 @@ IN_FLIGHT_PER_WORKER = 8
 # MemoryError, or the worker dies) and it fails likewise. The rest of the run goes on.
 TIME_LIMIT_S = 120
 MEMORY_LIMIT_MB = 1536
-# A parsed document is a tree of some hundred thousand small objects that reference counting frees; at
-# Python's default thresholds the cycle collector walks them again and again while they are built, about
-# 15 % of a worker's parse time. Collected less often, what it finds (a few cycles) waits a little longer.
-WORKER_GC_THRESHOLDS = (50_000, 20, 100)
+# A parsed document is a tree of some hundred thousand small objects that reference counting frees, and a
+# worker holds as many more for the whole night (the vocabulary, the caches of cell texts). The cycle collector
+# walked both again and again while a tree was built: a quarter of a worker's time. A worker now collects
+# between documents, every WORKER_GC_EVERY of them (a document leaves a few dozen cyclic objects), and then
+# freezes what survived, so later collections skip what lives all night. The thresholds only bound a document
+# that makes cycles in millions.
+WORKER_GC_THRESHOLDS = (1_000_000, 1_000, 1_000)
+WORKER_GC_EVERY = 50
 # DECIMAL(20, 6): 14 digits before the point; a larger printed amount fails its document, not the run
 MAX_AMOUNT = Decimal(10) ** 14
 MAX_SHARE = Decimal(10) ** 5  # DECIMAL(9, 4)
@@ -254,6 +260,7 @@ class TimeLimit(BaseException):
 
 
 _STATE_DIR: Path | None = None
+_TASKS = 0  # documents this worker was given, for its collection cadence
 
 
 def _memory_limit_mb() -> int:
@@ -283,6 +290,11 @@ def _worker_init(state_dir: str, memory_mb: int, parent: int) -> None:  # pragma
 def _parse_in_worker(key: int, path: Path, root: Path, expected: FileMeta, seconds: int):  # pragma: no cover
     """parse_file in a worker: the task is noted in a state file (pid → task and start) so the parent can
     kill a task past its time limit and knows which file a dead worker was reading."""
+    global _TASKS
+    _TASKS += 1
+    if _TASKS % WORKER_GC_EVERY == 0:  # between documents: the last one's tree is gone
+        gc.collect()
+        gc.freeze()
     state = _STATE_DIR / str(os.getpid()) if _STATE_DIR else None
     if state:
         state.write_text(f"{key} {time.time()}")
@@ -476,6 +488,7 @@ def ingest(
     workers = workers if workers is not None else _limit("JIXIAO_WORKERS", DEFAULT_WORKERS)
     root = source if source.is_dir() else source.parent
     version = parser_version()
+    restore_set_aside(con)  # what a night stopped while it parsed again had set aside
     landed = landed_documents(con, version)
     in_landing = {r[0] for r in con.execute("select document_id from landing.documents").fetchall()}
     previous = current_versions(con)
@@ -510,6 +523,10 @@ def ingest(
     # a content seen at two paths is parsed once
     seen_ids: set[str] = set()
     todo = [(p, m) for p, m in todo if not (m.document_id in seen_ids or seen_ids.add(m.document_id))]
+    # the documents another parser landed leave landing until they land again (landing.set_aside)
+    again = [m.document_id for _, m in todo if m.document_id in in_landing]
+    set_aside(con, again)
+    in_landing.difference_update(again)
 
     # pass 2: parse in workers, land in input order through this one writer, a batch at a time
     parsed: dict[str, FileOutcome] = {}
@@ -561,6 +578,7 @@ def ingest(
             outcome.change = "changed"
         result.outcomes.append(outcome)
         seen.append(FileSeen(rel, doc, outcome.status, outcome.reason))
+    restore_set_aside(con)  # a document whose file vanished before it was parsed again keeps its old rows
     result.removed = record_versions(con, run_id, dt.datetime.now(), seen)
     return result
 

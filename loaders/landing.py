@@ -462,6 +462,68 @@ def write_documents(con: duckdb.DuckDBPyConnection, batch: list[DocumentRows], l
         landed.update(ids)
 
 
+# The rows of documents a night parses again (a new parser version) wait here while it does. Deleting a
+# document's old rows when its new ones land scans every landing table, once per batch of documents: on a night
+# that parses the whole corpus again, the square of the corpus. Set aside at once, they cost one scan.
+SET_ASIDE = "landing_set_aside"
+
+
+def set_aside(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+    """Move the rows of documents about to be parsed again out of landing, in one transaction. Until a
+    document lands again, landing holds nothing of it; ``restore_set_aside`` puts back what did not."""
+    if not ids:
+        return
+    wanted = pa.table({"document_id": pa.array(ids, pa.string())})  # noqa: F841 - read by DuckDB's replacement scan
+    condition = "document_id in (select wanted.document_id from wanted)"
+    con.execute("begin transaction")
+    try:
+        con.execute(f"create schema if not exists {SET_ASIDE}")
+        for table in SCHEMAS:
+            con.execute(f"create table if not exists {SET_ASIDE}.{table} as from landing.{table} limit 0")
+            con.execute(f"insert into {SET_ASIDE}.{table} by name select * from landing.{table} where {condition}")
+            con.execute(f"delete from landing.{table} where {condition}")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def restore_set_aside(con: duckdb.DuckDBPyConnection) -> int:
+    """Put back the set-aside rows of the documents that did not land again (their file vanished while the
+    night read it, or the night stopped), drop the others; returns how many documents came back."""
+    tables = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = ? and table_catalog = current_database()",
+            [SET_ASIDE],
+        ).fetchall()
+    }
+    if not tables:
+        con.execute(f"drop schema if exists {SET_ASIDE}")
+        return 0
+    con.execute("begin transaction")
+    try:
+        back = []
+        if "documents" in tables:
+            back = con.execute(
+                f"select document_id from {SET_ASIDE}.documents "
+                "where document_id not in (select landing.documents.document_id from landing.documents)"
+            ).fetchall()
+        coming_back = pa.table({"document_id": pa.array([r[0] for r in back], pa.string())})  # noqa: F841 - DuckDB reads it
+        for table in SCHEMAS if back else ():
+            if table in tables:
+                con.execute(
+                    f"insert into landing.{table} by name select * from {SET_ASIDE}.{table} "
+                    "where document_id in (select coming_back.document_id from coming_back)"
+                )
+        con.execute(f"drop schema {SET_ASIDE} cascade")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return len(back)
+
+
 def quarantine(con: duckdb.DuckDBPyConnection, reasons: dict[str, str]) -> None:
     """Set documents failed with a one-line reason (a failed landing expectation): staging then leaves
     their rows out, and their rows stay in landing for inspection. One transaction for all of them."""

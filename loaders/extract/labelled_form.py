@@ -12,6 +12,7 @@ PRIORITY); this one reads the ones they did not.
 from __future__ import annotations
 
 import csv
+from bisect import bisect_left
 from collections import defaultdict
 from functools import lru_cache
 
@@ -71,6 +72,7 @@ def _kind(keys: set[tuple[str, str]], title: str | None, vocab: Vocabulary) -> t
 
 def find(doc: ReadDocument, vocab: Vocabulary) -> list[FormSpan]:
     rows = [(i, _keys(b, vocab)) for i, b in enumerate(doc.blocks) if b.kind == "row"]
+    row_at = [i for i, _ in rows]  # in block order: a span's rows are a slice (a budget book has hundreds of forms)
     starts = [i for i, keys in rows if _is_subject(keys)]
     if not starts:  # no subject row: the first structural header opens the form
         starts = [i for i, keys in rows if keys][:1]
@@ -79,7 +81,7 @@ def find(doc: ReadDocument, vocab: Vocabulary) -> list[FormSpan]:
         end = starts[n + 1] if n + 1 < len(starts) else len(doc.blocks)
         if n + 1 < len(starts):
             end = title_before(doc, starts[n + 1])[0]
-        keys = set().union(*(k for i, k in rows if start <= i < end))
+        keys = set().union(*(k for _, k in rows[bisect_left(row_at, start) : bisect_left(row_at, end)]))
         first, title = title_before(doc, start)
         kind, score = _kind(keys, title, vocab)
         if kind is None or score < _MIN_SCORE:

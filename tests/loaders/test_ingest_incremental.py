@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from loaders import ingest as ingest_mod
+from loaders import landing as landing_mod
 from loaders.ingest import file_meta, ingest, parse_many
 from loaders.landing import SCHEMAS, STORAGE_ERRORS, as_columns, create_schema, row_count, write_documents
 from tests.conftest import SAMPLES, sample
@@ -252,3 +253,99 @@ def test_columns_a_column_type_refuses_fail_the_batch_whole(con, many):
     assert con.execute("select count(*) from landing.documents").fetchone()[0] == 0
     write_documents(con, [columns[0], columns[2]], set())
     assert con.execute("select count(*) from landing.documents").fetchone()[0] == 2
+
+
+def landed_again(con) -> dict[str, list[tuple]]:
+    """landed_rows without the parser that landed each document."""
+    out = landed_rows(con)
+    columns = [r[0] for r in con.execute("describe landing.documents").fetchall() if r[0] != "loaded_at"]
+    version = columns.index("parser_version")
+    out["documents"] = sorted(row[:version] + row[version + 1 :] for row in out["documents"])
+    return out
+
+
+def set_aside_tables(con) -> int:
+    return con.execute("select count(*) from information_schema.tables where table_schema = 'landing_set_aside'").fetchone()[0]
+
+
+def another_parser(monkeypatch) -> None:
+    """From now on, documents were landed by another parser (what a new release of the loaders does)."""
+    for module in (ingest_mod, landing_mod):
+        monkeypatch.setattr(module, "parser_version", lambda: "0.0.0+another")
+
+
+def test_a_new_parser_lands_every_document_again_once(con, many, monkeypatch):
+    """A new parser parses every document again. Their old rows leave landing in one move before the parse,
+    so no batch deletes (a scan of every landing table per batch), and each document ends with its new rows."""
+    ingest(con, many, workers=0)
+    before = landed_again(con)
+    another_parser(monkeypatch)
+    stale_at_landing = []
+    real = ingest_mod.write_documents
+
+    def noting(con_, batch, landed=None):
+        for rows in batch:
+            documents = rows["documents"]
+            doc = documents[0]["document_id"] if isinstance(documents, list) else documents["document_id"][0]
+            if landed is None or doc in landed:  # its old rows would be deleted with this batch
+                stale_at_landing.append(doc)
+        return real(con_, batch, landed)
+
+    monkeypatch.setattr(ingest_mod, "write_documents", noting)
+    result = ingest(con, many, workers=0)
+    assert result.parsed == 9
+    assert stale_at_landing == []
+    assert landed_again(con) == before
+    assert con.execute("select distinct parser_version from landing.documents").fetchall() == [("0.0.0+another",)]
+    assert set_aside_tables(con) == 0
+
+
+def test_a_night_stopped_while_it_parses_again_puts_back_what_it_set_aside(con, many, monkeypatch):
+    """Stopped after a few documents landed again, landing holds those, new, and nothing of the others; the
+    next night puts the others' old rows back before it decides what to parse, and parses them again."""
+    ingest(con, many, workers=0)
+    before = landed_again(con)
+    another_parser(monkeypatch)
+    monkeypatch.setattr(ingest_mod, "BATCH_MAX", 1)
+    real = ingest_mod.parse_file
+    calls = []
+
+    def stopping(path, root, expected=None):
+        calls.append(path.name)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real(path, root, expected)
+
+    monkeypatch.setattr(ingest_mod, "parse_file", stopping)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(con, many, workers=0)
+    assert con.execute("select count(*) from landing.documents").fetchone()[0] == 3
+    assert set_aside_tables(con) == len(SCHEMAS)
+    monkeypatch.setattr(ingest_mod, "parse_file", real)
+    result = ingest(con, many, workers=0)
+    assert result.parsed == 6
+    assert landed_again(con) == before
+    assert set_aside_tables(con) == 0
+
+
+def test_a_document_that_vanishes_before_it_is_parsed_again_keeps_its_old_rows(con, many, monkeypatch):
+    ingest(con, many, workers=0)
+    before = landed_rows(con)
+    gone = sorted(many.iterdir())[2]
+    doc = file_meta(gone, many, gone.read_bytes()).document_id
+    another_parser(monkeypatch)
+    real = ingest_mod.parse_file
+
+    def vanishing(path, root, expected=None):
+        if path == gone:
+            path.unlink()
+        return real(path, root, expected)
+
+    monkeypatch.setattr(ingest_mod, "parse_file", vanishing)
+    result = ingest(con, many, workers=0)
+    assert result.parsed == 8 and result.vanished == [gone.name]
+    after = landed_rows(con)
+    for table in SCHEMAS:
+        assert [r for r in after[table] if doc in r] == [r for r in before[table] if doc in r], table
+    assert con.execute("select count(*) from landing.amounts where document_id = ?", [doc]).fetchone()[0] > 0
+    assert set_aside_tables(con) == 0
