@@ -542,6 +542,11 @@ def dbt_target_dir() -> Path:
     return PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
 
 
+# dbt's records of a night's passes kept beside the last one's (run_results.json): a pass retried after it ran out of
+# memory, and the build of a full refresh in batches, whose tests run in a pass after it
+KEPT_RESULTS = ("run_results_before_retry.json", "run_results_build.json")
+
+
 def build_models(
     work: Path,
     at: Path,
@@ -561,7 +566,7 @@ def build_models(
     # the models incremental by document (dbt_project.yml); the facts, incremental by changed keys, read whole tables
     incremental = "tag:by_document"
     results = dbt_target_dir() / "run_results.json"
-    for kept in [*results.parent.glob("run_results_batch_*.json"), results.with_name("run_results_before_retry.json")]:
+    for kept in [*results.parent.glob("run_results_batch_*.json"), *(results.with_name(n) for n in KEPT_RESULTS)]:
         kept.unlink(missing_ok=True)
     for number, batch in enumerate(batches):
         con = _writer(work)
@@ -594,6 +599,8 @@ def build_models(
     args += ["--exclude-resource-type", "unit_test"]
     build_pass(at, [*args, "--threads", "1"] if alone else args, target, progress)
     if refreshed_in_batches:
+        with contextlib.suppress(OSError):  # the test pass's record replaces the build's
+            shutil.copyfile(results, results.with_name("run_results_build.json"))
         build_pass(at, ["test", "--select", incremental, "--exclude-resource-type", "unit_test"], target, progress)
     return len(batches)
 

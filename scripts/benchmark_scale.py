@@ -32,6 +32,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loaders.pipeline import KEPT_RESULTS
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
 GENERATOR = ROOT.parent / "shared" / "tools" / "scale_corpus.py"
@@ -62,8 +64,8 @@ def run_night(label: str, documents: Path, warehouse: Path, count: int, workers:
     target = warehouse.parent.parent / "dbt-target"
     results = target / "run_results.json"
     results.unlink(missing_ok=True)
-    for kept in [*target.glob("run_results_batch_*.json"), *target.glob("run_results_before_retry.json")]:
-        kept.unlink()
+    for kept in [*target.glob("run_results_batch_*.json"), *(target / name for name in KEPT_RESULTS)]:
+        kept.unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_")}
     env["JIXIAO_WORKERS"] = str(workers)
     env["DBT_TARGET_PATH"] = str(target)
@@ -86,8 +88,9 @@ def run_night(label: str, documents: Path, warehouse: Path, count: int, workers:
     )
     if results.exists():
         # a night that builds in batches of documents runs dbt once per batch, then the whole build
-        # a pass retried after running out of memory (pipeline.build_pass) leaves its first attempt's record too
-        before = sorted(target.glob("run_results_batch_*.json")) + sorted(target.glob("run_results_before_retry.json"))
+        # a pass retried after running out of memory (pipeline.build_pass) leaves its first attempt's record too, and a
+        # full refresh in batches its build's, before the pass that tests the batched models
+        before = sorted(target.glob("run_results_batch_*.json")) + [p for n in KEPT_RESULTS if (p := target / n).exists()]
         passes = [*before, results]
         data = [json.loads(p.read_text()) for p in passes]
         every = [r for d in data for r in d["results"]]
