@@ -533,7 +533,7 @@ def build_pass(at: Path, args: list[str], target: str, progress: Callable[[int, 
         log.warning("%s: out of memory at %s; its failed models again, in a new dbt process at %s", exc, limit, more or limit)
         results = dbt_target_dir() / "run_results.json"
         with contextlib.suppress(OSError):  # the failed pass's record, beside the retry's
-            shutil.copyfile(results, results.with_name("run_results_before_retry.json"))
+            shutil.copyfile(results, results.with_name(RETRY_RESULTS))
         run_dbt(at, ["retry"], target=target, progress=progress, env={"JIXIAO_DUCKDB_MEMORY": more} if more else None)
 
 
@@ -544,7 +544,8 @@ def dbt_target_dir() -> Path:
 
 # dbt's records of a night's passes kept beside the last one's (run_results.json): a pass retried after it ran out of
 # memory, and the build of a full refresh in batches, whose tests run in a pass after it
-KEPT_RESULTS = ("run_results_before_retry.json", "run_results_build.json")
+RETRY_RESULTS, BUILD_RESULTS = "run_results_before_retry.json", "run_results_build.json"
+KEPT_RESULTS = (RETRY_RESULTS, BUILD_RESULTS)
 
 
 def build_models(
@@ -600,7 +601,7 @@ def build_models(
     build_pass(at, [*args, "--threads", "1"] if alone else args, target, progress)
     if refreshed_in_batches:
         with contextlib.suppress(OSError):  # the test pass's record replaces the build's
-            shutil.copyfile(results, results.with_name("run_results_build.json"))
+            shutil.copyfile(results, results.with_name(BUILD_RESULTS))
         build_pass(at, ["test", "--select", incremental, "--exclude-resource-type", "unit_test"], target, progress)
     return len(batches)
 
