@@ -122,13 +122,23 @@ class ReadDocument:
         return self.lines[no - 1].text if 0 < no <= len(self.lines) else ""
 
     def freeze(self) -> None:
-        """Fix every cell's text: readers and the layout step are done with it, recognisers only read."""
-        # Cell.freeze, inlined: a document has thousands of cells, and this runs once for each
-        for block in self.blocks:
+        """Fix every cell's text: readers and the layout step are done with it, recognisers only read. Each
+        distinct text is noted with the blocks that print it (``derived["rows_by_text"]``, see
+        extract.common.rows_where), in the same pass."""
+        # _joined_text and Cell.freeze, inlined: a document has thousands of cells, and this runs once for each
+        index: dict[str, list[int]] = {}
+        for i, block in enumerate(self.blocks):
             for cell in block.cells:
-                text = _joined_text(cell.fragments)
+                fragments = cell.fragments
+                text = (fragments[0][1] if len(fragments) == 1 else "".join(t for _, t in fragments)).strip()
                 frozen = cell.__dict__
                 frozen["text"], frozen["is_empty"] = text, not text.strip(_BLANK)
+                rows = index.get(text)
+                if rows is None:
+                    index[text] = [i]
+                elif rows[-1] != i:
+                    rows.append(i)
+        self.derived["rows_by_text"] = index
 
 
 # ---------------------------------------------------------------- extracted records

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Callable, KeysView
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -85,6 +86,8 @@ class Vocabulary:
         self._contexts: dict[str, dict[str, str]] = {}
         # the same cells are looked up again by every recogniser and table test: a bounded memo
         self._looked_up: dict[tuple, Match | str | None] = {}
+        # a recogniser's yes / no per printed text (texts_where): kept here, as the answers depend on it
+        self._answers: dict[str, tuple[set[str], set[str]]] = {}
         for row in rows:
             ctx = self._by_context.setdefault(row["context"], {})
             norm = normalise_label(row["label"])
@@ -103,6 +106,18 @@ class Vocabulary:
         found = self._lookup(context, printed)
         self._looked_up[key] = found
         return found
+
+    def texts_where(self, question: str, test: Callable[[str], object], texts: KeysView[str] | set[str]) -> set[str]:
+        """Those of ``texts`` for which ``test`` holds, ``test`` being a question about a printed text whose answer
+        depends on this vocabulary only (named ``question``). A corpus prints the same labels in document after
+        document: each text is tested once, and a document's texts are sorted by set operations."""
+        yes, no = self._answers.setdefault(question, (set(), set()))
+        if len(yes) + len(no) > _LOOKUP_MEMO:
+            yes.clear()
+            no.clear()
+        for text in texts - yes - no:
+            (yes if test(text) else no).add(text)
+        return texts & yes
 
     def _lookup(self, context: str, printed: str) -> Match | None:
         norm = normalise_label(printed)

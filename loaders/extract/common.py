@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from operator import attrgetter
+from itertools import chain
 
 from loaders.amounts import UNIT_IN_LABEL
 from loaders.layout.titles import _YEAR_START, is_title_text
@@ -75,36 +75,30 @@ def label_value_fields(block: Block, vocab: Vocabulary, context: str) -> tuple[l
 def mark_labels(doc: ReadDocument, vocab: Vocabulary) -> None:
     """Note on every row the labels its cells print (``Block.labels``): every recogniser asks of every row
     whether it carries one, and most rows carry none."""
-    labelled = cell_texts_where(doc, lambda text: _cell_labels(vocab, text))
-    for block in doc.blocks:
+    labelled = rows_where(doc, vocab, "labels", lambda text: _cell_labels(vocab, text))
+    for i, block in enumerate(doc.blocks):
         if block.kind != "row":
             continue
         # a row none of whose cells prints a label (most rows) has nothing to gather
-        labels = row_labels(block, vocab) if row_prints(block, labelled) else _NO_LABELS
+        labels = row_labels(block, vocab) if i in labelled else _NO_LABELS
         block.labels, block.label_contexts = labels, frozenset(context for context, _ in labels) if labels else _NO_LABELS
 
 
-_TEXT = attrgetter("text")
+def _rows_by_text(doc: ReadDocument) -> dict[str, list[int]]:
+    """Each distinct cell text of the document, with the indices of the blocks that print it. A budget book
+    prints the same labels in each of its dozens of forms, so a question recognisers ask of every cell is
+    answered once per text, and the rows that print a yes are looked up, not scanned (``rows_where``).
+    Noted when the document is frozen (``ReadDocument.freeze``)."""
+    if "rows_by_text" not in doc.derived:
+        doc.freeze()  # a recogniser called on its own (tests); parse_document freezes first
+    return doc.derived["rows_by_text"]
 
 
-def cell_texts(doc: ReadDocument) -> frozenset[str]:
-    """The distinct texts of the document's cells. A budget book prints the same labels in each of its
-    dozens of forms, so a question recognisers ask of every cell is answered once per text, and a row is
-    then tested against the texts that answer yes (``row_prints``). Read once the document is frozen."""
-    texts = doc.derived.get("cell_texts")
-    if texts is None:
-        texts = doc.derived["cell_texts"] = frozenset(c.text for b in doc.blocks for c in b.cells)
-    return texts
-
-
-def cell_texts_where(doc: ReadDocument, test: Callable[[str], object]) -> frozenset[str]:
-    """The document's distinct cell texts for which ``test`` holds: a question about a text, asked once per text."""
-    return frozenset(text for text in cell_texts(doc) if test(text))
-
-
-def row_prints(block: Block, texts: frozenset[str]) -> bool:
-    """Whether a row has a cell whose text is one of ``texts`` (its cells scanned without a Python loop)."""
-    return block.kind == "row" and not texts.isdisjoint(map(_TEXT, block.cells))
+def rows_where(doc: ReadDocument, vocab: Vocabulary, question: str, test: Callable[[str], object]) -> frozenset[int]:
+    """The indices of the rows with a cell whose text passes ``test``, a question about a printed text that only
+    the vocabulary answers (``Vocabulary.texts_where``; ``question`` names it)."""
+    index = _rows_by_text(doc)
+    return frozenset(chain.from_iterable(map(index.__getitem__, vocab.texts_where(question, test, index.keys()))))
 
 
 def row_labels(block: Block, vocab: Vocabulary) -> frozenset[tuple[str, str]]:

@@ -22,10 +22,9 @@ from loaders.amounts import amounts_in_sentence, parse_money, to_wan
 from loaders.extract.common import (
     PARTS_MARK,
     PLACEHOLDERS,
-    cell_texts_where,
     is_header_row,
     row_has_label,
-    row_prints,
+    rows_where,
     title_before,
     unit_in_label,
     unplaced,
@@ -69,20 +68,20 @@ def find(doc: ReadDocument, vocab: Vocabulary) -> list[FormSpan]:
     spans: list[FormSpan] = []
     blocks = doc.blocks
     # the texts that print these labels (``_row_key`` of every row at once)
-    names = cell_texts_where(doc, lambda text: _key(vocab, text) == "department_name")
-    goals = cell_texts_where(doc, lambda text: _key(vocab, text) in ("overall_goal", "indicator_group"))
+    names = rows_where(doc, vocab, f"{CONTEXT}:name", lambda text: _key(vocab, text) == "department_name")
+    goals = rows_where(doc, vocab, f"{CONTEXT}:goal", lambda text: _key(vocab, text) in ("overall_goal", "indicator_group"))
     i = 0
     while i < len(blocks):
-        if not row_prints(blocks[i], names):
+        if i not in names or blocks[i].kind != "row":
             i += 1
             continue
         end = i + 1
-        while end < len(blocks) and blocks[end].kind == "row" and not row_prints(blocks[end], names):
+        while end < len(blocks) and blocks[end].kind == "row" and end not in names:
             end += 1
         own = blocks[i:end]
         # a 项目名称 row makes it a project's form that prints its department above (专项转移支付绩效目标表)
         is_project = any(row_has_label(b, vocab, "project_header", "project_name") for b in own)
-        if not is_project and any(row_prints(b, goals) for b in own):
+        if not is_project and not goals.isdisjoint(range(i, end)):
             first, title = title_before(doc, i)
             spans.append(FormSpan(FORM_KIND, first, end, title))
         i = end

@@ -19,10 +19,9 @@ from loaders.extract.common import (
     PLACEHOLDERS,
     UNIT_IN_LABEL,
     YEAR,
-    cell_texts_where,
     is_title_text,
     merge_rows_to_width,
-    row_prints,
+    rows_where,
 )
 from loaders.model import AmountRecord, Block, Cell, ExtractedForm, FieldRecord, IndicatorRecord, IssueRecord, ReadDocument
 from loaders.textnorm import compact
@@ -440,9 +439,9 @@ def _read_tables(doc: ReadDocument, vocab: Vocabulary, context: str) -> list[Fun
     i = 0
     blocks = doc.blocks
     # the texts that are column labels of the context (an empty cell never is one)
-    column_labels = cell_texts_where(doc, lambda text: _lookup(vocab, context, text)[0] is not None)
+    column_labels = rows_where(doc, vocab, f"column_label:{context}", lambda text: _lookup(vocab, context, text)[0] is not None)
     while i < len(blocks):
-        if not row_prints(blocks[i], column_labels):
+        if i not in column_labels or blocks[i].kind != "row":
             i += 1  # both kinds of header name their recipient with a column label; most rows print none
             continue
         labelled = is_table_header(blocks[i], vocab, context)
