@@ -222,10 +222,12 @@ def _schema(name: str) -> pa.Schema:
     return REGION_TEXTS if name == "region_texts" else SCHEMAS[name]
 
 
-def as_columns(rows: dict[str, list[dict]]) -> dict[str, Columns]:
-    """A document's rows (``rows_for``, ``failed_rows``) as columns, table by table."""
+def as_columns(rows: DocumentRows) -> dict[str, Columns]:
+    """A document's rows (``rows_for``, ``failed_rows``) as columns, table by table (a table made as columns is kept)."""
     return {
-        name: {column: [row.get(column) for row in table_rows] for column in _schema(name).names}
+        name: table_rows
+        if isinstance(table_rows, dict)
+        else {column: [row.get(column) for row in table_rows] for column in _schema(name).names}
         for name, table_rows in rows.items()
         if table_rows
     }
@@ -260,10 +262,10 @@ def document_status(parsed: ParsedDocument) -> tuple[str, str | None]:
     return "partial", f"{len(bad)} parse issue(s), first: {bad[0].message}"
 
 
-def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> dict[str, list[dict]]:
+def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> DocumentRows:
     doc_id = meta.document_id
     status, reason = document_status(parsed)
-    out: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+    out: DocumentRows = {name: [] for name in SCHEMAS}
     out["documents"].append(
         dict(
             document_id=doc_id,
@@ -281,9 +283,14 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
             loaded_at=loaded_at,
         )
     )
-    # one row per line: a budget book has thousands, and a dict display builds each without a call
+    # one row per line: a budget book has thousands, so they are made as columns, not rows (as_columns keeps them)
     lines = parsed.read.lines
-    out["source_lines"] = [{"document_id": doc_id, "line_no": ln.no, "page": ln.page, "text": ln.text} for ln in lines]
+    out["source_lines"] = {
+        "document_id": [doc_id] * len(lines),
+        "line_no": [ln.no for ln in lines],
+        "page": [ln.page for ln in lines],
+        "text": [ln.text for ln in lines],
+    }
     issue_seq = 0
     for issue in parsed.issues:
         issue_seq += 1

@@ -75,12 +75,17 @@ def label_value_fields(block: Block, vocab: Vocabulary, context: str) -> tuple[l
 def mark_labels(doc: ReadDocument, vocab: Vocabulary) -> None:
     """Note on every row the labels its cells print (``Block.labels``): every recogniser asks of every row
     whether it carries one, and most rows carry none."""
-    labelled = rows_where(doc, vocab, "labels", lambda text: _cell_labels(vocab, text))
+    index = _rows_by_text(doc)
+    # a label's (context, key) pairs go to the rows that print it: the rows and cells printing none are not visited
+    found: dict[int, list[tuple[str, str]]] = {}
+    for text in vocab.texts_where("labels", lambda text: _cell_labels(vocab, text), index.keys()):
+        pairs = _cell_labels(vocab, text)
+        for i in index[text]:
+            found.setdefault(i, []).extend(pairs)
     for i, block in enumerate(doc.blocks):
         if block.kind != "row":
             continue
-        # a row none of whose cells prints a label (most rows) has nothing to gather
-        labels = row_labels(block, vocab) if i in labelled else _NO_LABELS
+        labels = frozenset(found[i]) if i in found else _NO_LABELS
         block.labels, block.label_contexts = labels, frozenset(context for context, _ in labels) if labels else _NO_LABELS
 
 

@@ -211,7 +211,7 @@ def lay_out(lines: list[Line]) -> list[Block]:
         else:
             close_row()
             if kind == "tsv":
-                cells = [Cell([(line.no, p)], col=j) for j, p in enumerate(raw.split("\t"))]
+                cells = [Cell([(line.no, p)], j) for j, p in enumerate(raw.split("\t"))]  # col by position: cheaper per cell
                 blocks.append(Block("row", line.no, line.no, cells=cells, page=line.page))
             elif kind == "pipe":
                 # markdown syntax keeps every cell, empty ones too, so its rows are positional

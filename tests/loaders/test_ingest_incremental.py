@@ -246,7 +246,14 @@ def test_columns_a_column_type_refuses_fail_the_batch_whole(con, many):
     parsed = [ingest_mod.parse_file(p, many) for p in paths]
     columns = [as_columns(rows) for _, rows, _ in parsed]
     columns[1]["amounts"]["value"][0] = "not a number"
-    assert row_count(columns[0]) == sum(len(rows) for rows in parsed[0][1].values())
+    # as rows_for made them (source lines already as columns, the other tables as rows), and as columns
+    made = parsed[0][1]
+    assert isinstance(made["source_lines"], dict) and isinstance(made["documents"], list)
+    assert (
+        row_count(columns[0])
+        == row_count(made)
+        == len(made["source_lines"]["line_no"]) + sum(len(rows) for name, rows in made.items() if name != "source_lines")
+    )
     create_schema(con)
     with pytest.raises(STORAGE_ERRORS):
         write_documents(con, columns, set())
