@@ -10,9 +10,24 @@ amounts as (
     {{ new_documents_only() }}
 ),
 
+-- only the lines that print an amount (about one in ten): the join below then holds those in its hash table, not
+-- every line of the batch with its text
+amount_lines as (
+    select
+        amounts.document_id,
+        amounts.line_no,
+    from amounts
+),
+
 source_lines as (
-    select * from {{ ref('stg_landing__source_lines') }}
-    where {{ is_new_document() }}
+    select
+        batch_lines.document_id,
+        batch_lines.line_no,
+        batch_lines.line_text,
+    from {{ ref('stg_landing__source_lines') }} as batch_lines
+    semi join amount_lines
+        on batch_lines.document_id = amount_lines.document_id and batch_lines.line_no = amount_lines.line_no
+    where {{ is_new_document('batch_lines.document_id') }}
 ),
 
 money_kinds as (
@@ -48,6 +63,48 @@ distinct_contexts as (
     from contexted
 ),
 
+-- each pattern of the seed is tried once on each distinct text of its own column: a pattern read from a column is
+-- compiled again for every row it is tried on, so trying every pattern on every distinct (item, label, words before)
+-- compiled each one once per distinct words before, of which the corpus prints thousands (they name places)
+item_patterns as (
+    select distinct money_kinds.item_pattern from money_kinds
+),
+
+label_patterns as (
+    select distinct money_kinds.label_pattern from money_kinds
+),
+
+context_patterns as (
+    select distinct money_kinds.context_pattern from money_kinds
+),
+
+item_hits as (
+    select distinct
+        items.item_text,
+        patterns.item_pattern,
+    from (select distinct distinct_contexts.item_text from distinct_contexts) as items
+    inner join item_patterns as patterns
+        on regexp_matches(items.item_text, patterns.item_pattern)
+),
+
+label_hits as (
+    select distinct
+        labels.label_text,
+        patterns.label_pattern,
+    from (select distinct distinct_contexts.label_text from distinct_contexts) as labels
+    inner join label_patterns as patterns
+        on regexp_matches(labels.label_text, patterns.label_pattern)
+),
+
+context_hits as (
+    select distinct
+        contexts.context_text,
+        patterns.context_pattern,
+    from (select distinct distinct_contexts.context_text from distinct_contexts) as contexts
+    inner join context_patterns as patterns
+        on regexp_matches(contexts.context_text, patterns.context_pattern)
+),
+
 context_kinds as (
     select
         distinct_contexts.item_text,
@@ -56,17 +113,19 @@ context_kinds as (
         money_kinds.money_kind,
         money_kinds.reason_en,
     from distinct_contexts
-    inner join money_kinds
+    cross join money_kinds
+    left join item_hits
+        on distinct_contexts.item_text = item_hits.item_text and money_kinds.item_pattern = item_hits.item_pattern
+    left join label_hits
+        on distinct_contexts.label_text = label_hits.label_text and money_kinds.label_pattern = label_hits.label_pattern
+    left join context_hits
         on
-            (money_kinds.item_pattern is null or regexp_matches(distinct_contexts.item_text, money_kinds.item_pattern))
-            and (
-                money_kinds.label_pattern is null
-                or regexp_matches(distinct_contexts.label_text, money_kinds.label_pattern)
-            )
-            and (
-                money_kinds.context_pattern is null
-                or regexp_matches(distinct_contexts.context_text, money_kinds.context_pattern)
-            )
+            distinct_contexts.context_text = context_hits.context_text
+            and money_kinds.context_pattern = context_hits.context_pattern
+    where
+        (money_kinds.item_pattern is null or item_hits.item_pattern is not null)
+        and (money_kinds.label_pattern is null or label_hits.label_pattern is not null)
+        and (money_kinds.context_pattern is null or context_hits.context_pattern is not null)
     qualify row_number() over (
         partition by distinct_contexts.item_text, distinct_contexts.label_text, distinct_contexts.context_text
         order by money_kinds.priority
