@@ -149,17 +149,53 @@ direction_texts as (
 ),
 
 -- the seed's patterns run once per distinct text, not once per form (a pattern that is not a constant is
--- compiled for every row it is tried on)
-text_directions as (
+-- compiled for every row it is tried on, and project names print their place, so distinct texts grow with the
+-- corpus). A pattern of plain words (社会保险|社保|医保) matches a text that contains one of its words: contains()
+-- compiles nothing; a pattern with regex syntax (路$) runs as a regular expression
+direction_kinds as (
+    select
+        *,
+        regexp_matches(name_pattern, '[\\.^$*+?()\[\]{}]') as is_regex,
+    from directions
+),
+
+direction_words as (
+    select distinct
+        direction_kinds.priority,
+        direction_kinds.direction_key,
+        direction_kinds.direction_name_zh,
+        unnest(string_split(direction_kinds.name_pattern, '|')) as word,
+    from direction_kinds
+    where not direction_kinds.is_regex
+),
+
+distinct_direction_texts as (
+    select distinct direction_texts.direction_text from direction_texts
+),
+
+text_direction_hits as (
     select
         texts.direction_text,
-        directions.direction_key,
-        directions.direction_name_zh,
-        directions.priority,
-    from (select distinct direction_texts.direction_text from direction_texts) as texts
-    inner join directions
-        on regexp_matches(texts.direction_text, directions.name_pattern)
-    qualify row_number() over (partition by texts.direction_text order by directions.priority) = 1
+        direction_words.direction_key,
+        direction_words.direction_name_zh,
+        direction_words.priority,
+    from distinct_direction_texts as texts
+    inner join direction_words
+        on contains(texts.direction_text, direction_words.word)
+    union all
+    select
+        texts.direction_text,
+        direction_kinds.direction_key,
+        direction_kinds.direction_name_zh,
+        direction_kinds.priority,
+    from distinct_direction_texts as texts
+    inner join direction_kinds
+        on direction_kinds.is_regex and regexp_matches(texts.direction_text, direction_kinds.name_pattern)
+),
+
+text_directions as (
+    select * from text_direction_hits
+    qualify row_number() over (partition by direction_text order by priority) = 1
 ),
 
 direction_matches as (
