@@ -1,5 +1,7 @@
 -- Every printed number a reconciliation rule can use, in one long table: amounts and shares from
 -- int_amounts_classified, numeric header fields (总分, 执行率 …) and indicator weights and scores.
+{% set field_number = '^\\s*(-?[0-9]+(\\.[0-9]+)?)\\s*(分|%|％|万元)?\\s*$' %}
+
 with
 
 amounts as (
@@ -11,7 +13,7 @@ forms as (
     select * from {{ ref('stg_landing__forms') }}
 ),
 
-form_fields as (
+form_fields as not materialized (
     select * from {{ ref('stg_landing__form_fields') }}
     {{ new_documents_only() }}
 ),
@@ -43,7 +45,25 @@ amount_measures as (
     from amounts
 ),
 
--- a header field whose whole value is one number (总分 100, 执行率 99.11%)
+-- a header field whose whole value is one number (总分 100, 执行率 99.11%): the pattern runs once per distinct value,
+-- not once per field (a form prints some seventy fields, and the same values recur in every document), and the
+-- number is extracted from the values it matches only. The distinct values are an aggregate's output (min() of the
+-- value grouped by itself), which a filter on the number cannot be pushed below: pushed into the scan (as a plain
+-- `select distinct` lets it), the pattern ran on every field of the corpus in every batch
+field_values as (
+    select
+        distinct_values.value_printed,
+        try_cast(
+            regexp_extract(distinct_values.value_printed, '{{ field_number }}', 1) as decimal(20, 6)
+        ) as measure_value,
+    from (
+        select min(form_fields.value_printed) as value_printed
+        from form_fields
+        group by form_fields.value_printed
+    ) as distinct_values
+    where regexp_matches(distinct_values.value_printed, '{{ field_number }}')
+),
+
 field_measures as (
     select
         form_fields.form_id || ':f' || form_fields.field_seq as measure_id,
@@ -60,12 +80,10 @@ field_measures as (
         form_fields.line_no,
         null as parent_measure_id,
         'field' as measure_type,
-        try_cast(
-            regexp_extract(form_fields.value_printed, '^\s*(-?[0-9]+(\.[0-9]+)?)\s*(分|%|％|万元)?\s*$', 1)
-            as decimal(20, 6)
-        ) as measure_value,
+        field_values.measure_value,
     from form_fields
     inner join forms on form_fields.form_id = forms.form_id
+    inner join field_values on form_fields.value_printed = field_values.value_printed
 ),
 
 indicator_rows as (
