@@ -142,30 +142,61 @@ flat as (
     from parts
 ),
 
--- comparator words may stand before the number (不低于) or after it (以上, 以内)
-words as (
+-- comparator words may stand before the number (不低于) or after it (以上, 以内). The seed's patterns run once per
+-- distinct text they read (a few hundred), not once per distinct printed value: a pattern read from a column is
+-- compiled again for every row it is tried on
+word_texts as (
     select
         parts.input_key,
-        comparators.comparator,
+        coalesce(parts.part_prefix, '') || '|' || coalesce(parts.part_suffix, '') as word_text,
     from flat as parts
-    inner join comparators
-        on regexp_matches(
-            coalesce(parts.part_prefix, '') || '|' || coalesce(parts.part_suffix, ''),
-            comparators.word_pattern
-        )
     where parts.measure_shape = 'single'
-    qualify row_number() over (partition by parts.input_key order by comparators.priority) = 1
+),
+
+text_words as (
+    select
+        texts.word_text,
+        comparators.comparator,
+    from (select distinct word_texts.word_text from word_texts) as texts
+    inner join comparators
+        on regexp_matches(texts.word_text, comparators.word_pattern)
+    qualify row_number() over (partition by texts.word_text order by comparators.priority) = 1
+),
+
+words as (
+    select
+        word_texts.input_key,
+        text_words.comparator,
+    from word_texts
+    inner join text_words
+        on word_texts.word_text = text_words.word_text
+),
+
+column_word_texts as (
+    select
+        parts.input_key,
+        parts.column_comparator_text,
+    from flat as parts
+    where parts.measure_shape = 'single' and length(parts.column_comparator_text) <= 4
+),
+
+column_text_words as (
+    select
+        texts.column_comparator_text,
+        comparators.comparator,
+    from (select distinct column_word_texts.column_comparator_text from column_word_texts) as texts
+    inner join comparators
+        on regexp_matches(texts.column_comparator_text, comparators.word_pattern)
+    qualify row_number() over (partition by texts.column_comparator_text order by comparators.priority) = 1
 ),
 
 column_words as (
     select
-        parts.input_key,
-        comparators.comparator,
-    from flat as parts
-    inner join comparators
-        on regexp_matches(parts.column_comparator_text, comparators.word_pattern)
-    where parts.measure_shape = 'single' and length(parts.column_comparator_text) <= 4
-    qualify row_number() over (partition by parts.input_key order by comparators.priority) = 1
+        column_word_texts.input_key,
+        column_text_words.comparator,
+    from column_word_texts
+    inner join column_text_words
+        on column_word_texts.column_comparator_text = column_text_words.column_comparator_text
 ),
 
 -- the unit is what follows the number without comparator words; else the unit column when it is a unit
@@ -205,14 +236,24 @@ unit_choice as (
     from united
 ),
 
+-- a unit's type, once per distinct unit (a few dozen)
+unit_types as (
+    select
+        distinct_units.unit,
+        units.measure_type,
+    from (select distinct unit_choice.unit from unit_choice) as distinct_units
+    inner join units
+        on regexp_matches(distinct_units.unit, units.unit_pattern)
+    qualify row_number() over (partition by distinct_units.unit order by units.priority) = 1
+),
+
 measure_types as (
     select
         unit_choice.input_key,
-        units.measure_type,
+        unit_types.measure_type,
     from unit_choice
-    inner join units
-        on regexp_matches(unit_choice.unit, units.unit_pattern)
-    qualify row_number() over (partition by unit_choice.input_key order by units.priority) = 1
+    inner join unit_types
+        on unit_choice.unit = unit_types.unit
 ),
 
 typed as (
