@@ -135,15 +135,27 @@ resolved as (
         on names.document_id = document_regions.document_id
 ),
 
--- the normalised name drops the printed place prefix (湖南省株洲市石峰区民政局 → 民政局)
-normalised as (
+-- the normalised name drops the printed place prefix (湖南省株洲市石峰区民政局 → 民政局). The prefix pattern is built
+-- from the division's names, so it is compiled for every row it runs on: it runs once per distinct name and division
+-- (a document names its departments on many forms), not once per form
+distinct_names as (
+    select distinct
+        resolved.department_name,
+        resolved.region_admin_code,
+        resolved.region_level,
+    from resolved
+),
+
+normalised_names as (
     select
-        resolved.*,
+        distinct_names.department_name,
+        distinct_names.region_admin_code,
+        distinct_names.region_level,
         coalesce(
             nullif(
                 regexp_replace(
                     -- a party committee's department drops its 中共 prefix (中共益阳市委组织部 → 益阳市委组织部)
-                    regexp_replace(resolved.department_name, '^中共', ''),
+                    regexp_replace(distinct_names.department_name, '^中共', ''),
                     '^(' || coalesce(divisions.province_name, '') || ')?('
                     || coalesce(divisions.city_name, '') || ')?('
                     || coalesce(divisions.county_name, '') || ')?',
@@ -151,11 +163,25 @@ normalised as (
                 ),
                 ''
             ),
-            resolved.department_name
+            distinct_names.department_name
         ) as department_name_normalised,
-    from resolved
+    from distinct_names
     left join divisions
-        on resolved.region_admin_code = divisions.admin_code and resolved.region_level = divisions.division_level
+        on
+            distinct_names.region_admin_code = divisions.admin_code
+            and distinct_names.region_level = divisions.division_level
+),
+
+normalised as (
+    select
+        resolved.*,
+        normalised_names.department_name_normalised,
+    from resolved
+    inner join normalised_names
+        on
+            resolved.department_name = normalised_names.department_name
+            and resolved.region_admin_code is not distinct from normalised_names.region_admin_code
+            and resolved.region_level is not distinct from normalised_names.region_level
 ),
 
 -- a name that prints only its level (市商务局 in a city's document) drops that one character too,
