@@ -76,17 +76,27 @@ aggregated as (
             )
             order by token_ord, part_line, part_measure_id
         ) filter (where part_measure_id is not null) as parts,
-        list(distinct part_line order by part_line) filter (where part_line is not null) as part_lines,
+        -- the distinct lines in order: a sort of each check's few lines, not an ordered aggregate's sort of the rows
+        list_sort(list_distinct(list(part_line) filter (where part_line is not null))) as part_lines,
         list(token order by token_ord) filter (where is_missing) as missing_parts,
-        string_agg(
-            case when part_sign < 0 then '− ' else '+ ' end
-            || coalesce(part_label, '?') || ' ' || coalesce(part_text, '(空 blank)')
-            || ' (L' || coalesce(part_line::varchar, '?') || ')',
-            ' '
-            order by token_ord, part_line, part_measure_id
-        ) filter (where part_measure_id is not null) as parts_text,
     from joined
     group by check_key
+),
+
+-- the parts as text, in the order of the parts list they are read from (one sort of a check's parts, not two)
+aggregated_text as (
+    select
+        aggregated.*,
+        array_to_string(
+            list_transform(
+                aggregated.parts,
+                lambda part: case when part.sign < 0 then '− ' else '+ ' end
+                || coalesce(part.label, '?') || ' ' || coalesce(part.text_printed, '(空 blank)')
+                || ' (L' || coalesce(part.line_no::varchar, '?') || ')'
+            ),
+            ' '
+        ) as parts_text,
+    from aggregated
 ),
 
 with_total as (
@@ -119,7 +129,7 @@ with_total as (
         end as computed_value,
         -- a printed rate is right when it is the computed rate rounded to the digits printed
         (0.5 / pow(10, length(regexp_extract(totals.text_printed, '\.([0-9]+)', 1))))::decimal(20, 6) as rate_tolerance,
-    from aggregated
+    from aggregated_text as aggregated
     inner join rules on aggregated.rule_id = rules.rule_id
     inner join measures as totals on aggregated.total_measure_id = totals.measure_id
 ),
