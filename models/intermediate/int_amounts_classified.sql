@@ -76,21 +76,8 @@ item_matches as (
             and labelled.section_match is not distinct from label_items.section_match
 ),
 
-distinct_stages as (
-    select distinct labelled.stage_printed
-    from labelled
-),
-
 printed_stages as (
-    select
-        distinct_stages.stage_printed,
-        funding_stages.stage_key,
-    from distinct_stages
-    inner join funding_stages
-        on regexp_matches(distinct_stages.stage_printed, funding_stages.stage_pattern)
-    qualify row_number() over (
-        partition by distinct_stages.stage_printed order by funding_stages.priority
-    ) = 1
+    {{ first_pattern_match('labelled', 'stage_printed', 'funding_stages', 'stage_pattern', 'priority', ['stage_key']) }}
 ),
 
 stage_matches as (

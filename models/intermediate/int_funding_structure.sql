@@ -63,46 +63,19 @@ distinct_contexts as (
     from contexted
 ),
 
--- each pattern of the seed is tried once on each distinct text of its own column: a pattern read from a column is
--- compiled again for every row it is tried on, so trying every pattern on every distinct (item, label, words before)
--- compiled each one once per distinct words before, of which the corpus prints thousands (they name places)
-item_patterns as (
-    select distinct money_kinds.item_pattern from money_kinds
-),
-
-label_patterns as (
-    select distinct money_kinds.label_pattern from money_kinds
-),
-
-context_patterns as (
-    select distinct money_kinds.context_pattern from money_kinds
-),
-
+-- each pattern of the seed is tried once on each distinct text of its own column (macros/pattern_matches.sql):
+-- trying every pattern on every distinct (item, label, words before) compiled each one once per distinct words
+-- before, of which the corpus prints thousands (they name places)
 item_hits as (
-    select distinct
-        items.item_text,
-        patterns.item_pattern,
-    from (select distinct distinct_contexts.item_text from distinct_contexts) as items
-    inner join item_patterns as patterns
-        on regexp_matches(items.item_text, patterns.item_pattern)
+    {{ pattern_hits('distinct_contexts', 'item_text', 'money_kinds', 'item_pattern') }}
 ),
 
 label_hits as (
-    select distinct
-        labels.label_text,
-        patterns.label_pattern,
-    from (select distinct distinct_contexts.label_text from distinct_contexts) as labels
-    inner join label_patterns as patterns
-        on regexp_matches(labels.label_text, patterns.label_pattern)
+    {{ pattern_hits('distinct_contexts', 'label_text', 'money_kinds', 'label_pattern') }}
 ),
 
 context_hits as (
-    select distinct
-        contexts.context_text,
-        patterns.context_pattern,
-    from (select distinct distinct_contexts.context_text from distinct_contexts) as contexts
-    inner join context_patterns as patterns
-        on regexp_matches(contexts.context_text, patterns.context_pattern)
+    {{ pattern_hits('distinct_contexts', 'context_text', 'money_kinds', 'context_pattern') }}
 ),
 
 context_kinds as (

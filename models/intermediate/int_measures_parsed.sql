@@ -154,13 +154,7 @@ word_texts as (
 ),
 
 text_words as (
-    select
-        texts.word_text,
-        comparators.comparator,
-    from (select distinct word_texts.word_text from word_texts) as texts
-    inner join comparators
-        on regexp_matches(texts.word_text, comparators.word_pattern)
-    qualify row_number() over (partition by texts.word_text order by comparators.priority) = 1
+    {{ first_pattern_match('word_texts', 'word_text', 'comparators', 'word_pattern', 'priority', ['comparator']) }}
 ),
 
 words as (
@@ -181,13 +175,9 @@ column_word_texts as (
 ),
 
 column_text_words as (
-    select
-        texts.column_comparator_text,
-        comparators.comparator,
-    from (select distinct column_word_texts.column_comparator_text from column_word_texts) as texts
-    inner join comparators
-        on regexp_matches(texts.column_comparator_text, comparators.word_pattern)
-    qualify row_number() over (partition by texts.column_comparator_text order by comparators.priority) = 1
+    {{ first_pattern_match(
+        'column_word_texts', 'column_comparator_text', 'comparators', 'word_pattern', 'priority', ['comparator']
+    ) }}
 ),
 
 column_words as (
@@ -238,13 +228,7 @@ unit_choice as (
 
 -- a unit's type, once per distinct unit (a few dozen)
 unit_types as (
-    select
-        distinct_units.unit,
-        units.measure_type,
-    from (select distinct unit_choice.unit from unit_choice) as distinct_units
-    inner join units
-        on regexp_matches(distinct_units.unit, units.unit_pattern)
-    qualify row_number() over (partition by distinct_units.unit order by units.priority) = 1
+    {{ first_pattern_match('unit_choice', 'unit', 'units', 'unit_pattern', 'priority', ['measure_type']) }}
 ),
 
 measure_types as (

@@ -148,54 +148,13 @@ direction_texts as (
     from keyed
 ),
 
--- the seed's patterns run once per distinct text, not once per form (a pattern that is not a constant is
--- compiled for every row it is tried on, and project names print their place, so distinct texts grow with the
--- corpus). A pattern of plain words (社会保险|社保|医保) matches a text that contains one of its words: contains()
--- compiles nothing; a pattern with regex syntax (路$) runs as a regular expression
-direction_kinds as (
-    select
-        *,
-        regexp_matches(name_pattern, '[\\.^$*+?()\[\]{}]') as is_regex,
-    from directions
-),
-
-direction_words as (
-    select distinct
-        direction_kinds.priority,
-        direction_kinds.direction_key,
-        direction_kinds.direction_name_zh,
-        unnest(string_split(direction_kinds.name_pattern, '|')) as word,
-    from direction_kinds
-    where not direction_kinds.is_regex
-),
-
-distinct_direction_texts as (
-    select distinct direction_texts.direction_text from direction_texts
-),
-
-text_direction_hits as (
-    select
-        texts.direction_text,
-        direction_words.direction_key,
-        direction_words.direction_name_zh,
-        direction_words.priority,
-    from distinct_direction_texts as texts
-    inner join direction_words
-        on contains(texts.direction_text, direction_words.word)
-    union all
-    select
-        texts.direction_text,
-        direction_kinds.direction_key,
-        direction_kinds.direction_name_zh,
-        direction_kinds.priority,
-    from distinct_direction_texts as texts
-    inner join direction_kinds
-        on direction_kinds.is_regex and regexp_matches(texts.direction_text, direction_kinds.name_pattern)
-),
-
+-- the seed's patterns run once per distinct text, not once per form (macros/pattern_matches.sql): project names
+-- print their place, so distinct texts grow with the corpus
 text_directions as (
-    select * from text_direction_hits
-    qualify row_number() over (partition by direction_text order by priority) = 1
+    {{ first_pattern_match(
+        'direction_texts', 'direction_text', 'directions', 'name_pattern', 'priority',
+        ['direction_key', 'direction_name_zh']
+    ) }}
 ),
 
 direction_matches as (
