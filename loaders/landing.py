@@ -186,14 +186,23 @@ def parser_version() -> str:
     return f"{PARSER_VERSION}+{digest.hexdigest()[:12]}"
 
 
+# Every per-document table also holds the document's place in the order documents landed (the writer numbers
+# them). A table is stored in the order it was appended to, so a build that takes the documents of one stretch
+# of that order (a batch of a first night, a night's new documents) can tell DuckDB the stretch, and its scans
+# skip the row groups of every other document instead of reading the corpus (macros/incremental_documents.sql).
+# Only a hint: what belongs to the stretch is still decided by document id.
+LANDING_SEQ = "landing_seq"
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists landing")
     for table, schema in SCHEMAS.items():
         cols = ", ".join(f"{f.name} {_DUCK_TYPES[f.type]}" for f in schema)
-        con.execute(f"create table if not exists landing.{table} ({cols})")
+        con.execute(f"create table if not exists landing.{table} ({cols}, {LANDING_SEQ} bigint)")
         # a warehouse landed by an earlier version gets the columns added since (filled on re-parse)
         for f in schema:
             con.execute(f"alter table landing.{table} add column if not exists {f.name} {_DUCK_TYPES[f.type]}")
+        con.execute(f"alter table landing.{table} add column if not exists {LANDING_SEQ} bigint")
     con.execute(DOCUMENT_VERSIONS_DDL)
 
 
@@ -451,6 +460,8 @@ def write_documents(con: duckdb.DuckDBPyConnection, batch: list[DocumentRows], l
     try:
         for table in SCHEMAS if stale else ():
             con.execute(f"delete from landing.{table} where list_contains(?, document_id)", [stale])
+        # the batch's documents take the next numbers of the landing order, in the batch's order
+        (last,) = con.execute(f"select coalesce(max({LANDING_SEQ}), 0) from landing.documents").fetchone()
         for table in SCHEMAS:
             arrow = _table(table, [rows[table] for rows in batch if table in rows])
             if table == "region_candidates":
@@ -460,7 +471,11 @@ def write_documents(con: duckdb.DuckDBPyConnection, batch: list[DocumentRows], l
             if arrow is not None and arrow.num_rows:
                 # by name: a table landed by an earlier version has its newer columns at the end (DuckDB reads
                 # the local ``arrow`` by its replacement scan)
-                con.execute(f"insert into landing.{table} by name select * from arrow")
+                con.execute(
+                    f"insert into landing.{table} by name "
+                    f"select *, {int(last)} + list_position(?, document_id) as {LANDING_SEQ} from arrow",
+                    [ids],
+                )
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -174,11 +174,13 @@ def documents_landed_since_publish(con: duckdb.DuckDBPyConnection) -> list[str]:
     """``landed_since_publish`` on an open connection. After the run's end, not its start: a night that parsed
     the whole corpus again (a new parser) landed it during the published run, and it is not new tonight."""
     last = last_published(con)
+    # in the order they landed, so that a batch of them is a stretch of it (build_batches)
+    order = "order by landing_seq nulls first, document_id"
     if last is None or last.get("ended_at") is None:
-        rows = con.execute("select document_id from landing.documents order by 1").fetchall()
+        rows = con.execute(f"select document_id from landing.documents {order}").fetchall()
     else:
         rows = con.execute(
-            "select document_id from landing.documents where loaded_at > ? order by 1", [last["ended_at"]]
+            f"select document_id from landing.documents where loaded_at > ? {order}", [last["ended_at"]]
         ).fetchall()
     return [r[0] for r in rows]
 

@@ -15,8 +15,9 @@
     {{ return(none) }}
 {%- endmacro %}
 
-{% macro new_documents_only(document_id_column='document_id') -%}
-    {%- set condition = is_new_document(document_id_column) -%}
+{#- `landing`: the relation read is a staging view of a landing table, which holds each row's landing_seq -#}
+{% macro new_documents_only(document_id_column='document_id', landing=false) -%}
+    {%- set condition = is_new_document(document_id_column, landing) -%}
     {%- if condition != 'true' %}
     where {{ condition }}
     {%- endif %}
@@ -38,7 +39,16 @@
 {%- endmacro %}
 
 {#- the same test as a condition, for an import CTE that has its own `where`: true on a full build -#}
-{% macro is_new_document(document_id_column='document_id') -%}
+{% macro is_new_document(document_id_column='document_id', landing=false) -%}
+    {%- set conditions = new_document_conditions(document_id_column) -%}
+    {%- if landing and conditions -%}
+    {%- do conditions.append(landing_stretch(document_id_column)) -%}
+    {%- endif -%}
+    {{- conditions | join(' and ') if conditions else 'true' -}}
+{%- endmacro %}
+
+{#- the conditions on `document_id_column` that take a model's new documents: none on a full build -#}
+{% macro new_document_conditions(document_id_column) -%}
     {%- set batch = build_batch() -%}
     {%- set conditions = [] -%}
     {%- if is_incremental() -%}
@@ -56,7 +66,38 @@
     {%- if batch is not none -%}
     {%- do conditions.append(document_id_column ~ ' in (select ' ~ batch ~ '.document_id from ' ~ batch ~ ')') -%}
     {%- endif -%}
-    {{- conditions | join(' and ') if conditions else 'true' -}}
+    {{ return(conditions) }}
+{%- endmacro %}
+
+{#- The stretch of the landing order that holds the documents a model takes, as a condition on a landing table's
+    rows (loaders/landing.py, LANDING_SEQ). A semi-join on document ids reads every row of the table first; a range
+    of landing_seq is checked against each row group's bounds, so a scan reads the row groups of the stretch only.
+    The documents of a batch, or a night's new ones, landed together: their stretch is a small part of a corpus's.
+    Any document landed before landing_seq existed (none after its next parse) leaves the range out. -#}
+{% macro landing_stretch(document_id_column) -%}
+    {%- set documents = ref('stg_landing__documents') -%}
+    {%- if not execute -%}
+    {{ return('true') }}
+    {%- endif -%}
+    {%- set taken = new_document_conditions('stretch.document_id') | join(' and ') -%}
+    {#- asked once per model: a model reads several landing tables, all of them for the same documents -#}
+    {%- if 'landing_stretches' not in model -%}
+    {%- do model.update({'landing_stretches': {}}) -%}
+    {%- endif -%}
+    {%- if taken not in model['landing_stretches'] -%}
+    {%- do model['landing_stretches'].update({taken: run_query(
+        'select min(stretch.landing_seq), max(stretch.landing_seq), count(*), count(stretch.landing_seq) from '
+        ~ documents ~ ' as stretch where ' ~ taken
+    ).rows[0]}) -%}
+    {%- endif -%}
+    {%- set bounds = model['landing_stretches'][taken] -%}
+    {%- if bounds[2] == 0 -%}
+    {{ return('false') }}
+    {%- elif bounds[2] != bounds[3] -%}
+    {{ return('true') }}
+    {%- endif -%}
+    {%- set column = document_id_column | replace('document_id', 'landing_seq') -%}
+    {{ return(column ~ ' between ' ~ bounds[0] ~ ' and ' ~ bounds[1]) }}
 {%- endmacro %}
 
 {#- An incremental model keyed by a row id: on an incremental night, drop the rows whose id the model's source of

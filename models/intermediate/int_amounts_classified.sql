@@ -4,7 +4,7 @@ with
 
 amounts as (
     select * from {{ ref('stg_landing__amounts') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 forms as (

@@ -5,12 +5,12 @@ with
 
 forms as (
     select * from {{ ref('stg_landing__forms') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 form_fields as (
     select * from {{ ref('stg_landing__form_fields') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 divisions as (
@@ -20,7 +20,7 @@ divisions as (
 -- the place names each text prints, found once by the loader (landing.region_candidates)
 candidates as (
     select * from {{ ref('stg_landing__region_candidates') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 aliases as (

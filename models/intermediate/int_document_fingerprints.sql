@@ -5,17 +5,17 @@ with
 
 forms as (
     select * from {{ ref('stg_landing__forms') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 amounts as (
     select * from {{ ref('stg_landing__amounts') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 indicators as (
     select * from {{ ref('stg_landing__indicators') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 form_tokens as (

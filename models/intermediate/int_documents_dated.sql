@@ -10,7 +10,7 @@ documents as (
 
 source_lines as (
     select * from {{ ref('stg_landing__source_lines') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 -- a year is 19xx or 20xx followed by 年 (spaces allowed); later dates such as 填报日期 come after the title

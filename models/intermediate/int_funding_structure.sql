@@ -27,7 +27,7 @@ source_lines as (
     from {{ ref('stg_landing__source_lines') }} as batch_lines
     semi join amount_lines
         on batch_lines.document_id = amount_lines.document_id and batch_lines.line_no = amount_lines.line_no
-    where {{ is_new_document('batch_lines.document_id') }}
+    where {{ is_new_document('batch_lines.document_id', landing=true) }}
 ),
 
 money_kinds as (

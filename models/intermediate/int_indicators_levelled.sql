@@ -6,7 +6,7 @@ with
 
 indicators as (
     select * from {{ ref('stg_landing__indicators') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 taxonomy as (
@@ -25,7 +25,8 @@ taxonomy2 as (
 
 mapped as (
     select
-        indicators.*,
+        -- the landing order only finds a stretch of landing; the model's rows are the indicator's
+        indicators.* exclude (indicators.landing_seq),  -- noqa: RF02
         indicators.level1_vocab_key as level1_key_printed,
         indicators.level2_vocab_key as level2_key,
     from indicators

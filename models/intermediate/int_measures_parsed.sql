@@ -8,7 +8,7 @@ with
 
 indicators as (
     select * from {{ ref('stg_landing__indicators') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 comparators as (

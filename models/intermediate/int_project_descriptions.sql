@@ -8,7 +8,7 @@ form_fields as (
     select * from {{ ref('stg_landing__form_fields') }}
     where
         field_key in ('implementing_unit', 'supervising_department', 'attribute', 'period', 'main_content', 'basis')
-        and {{ is_new_document() }}
+        and {{ is_new_document(landing=true) }}
 ),
 
 -- no window over the fields: its input would hold every text in memory

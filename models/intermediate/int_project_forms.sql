@@ -11,12 +11,12 @@ with
 
 forms as (
     select * from {{ ref('stg_landing__forms') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 form_fields as not materialized (
     select * from {{ ref('stg_landing__form_fields') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 -- a form's departments by role, one row per form (a form names at most one of each): one join, not one per role,

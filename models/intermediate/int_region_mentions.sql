@@ -7,27 +7,27 @@ with
 
 documents as (
     select * from {{ ref('stg_landing__documents') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 forms as (
     select * from {{ ref('stg_landing__forms') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 form_fields as (
     select * from {{ ref('stg_landing__form_fields') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 source_lines as (
     select * from {{ ref('stg_landing__source_lines') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 candidates as (
     select * from {{ ref('stg_landing__region_candidates') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 divisions as (

@@ -15,12 +15,12 @@ forms as (
 
 form_fields as not materialized (
     select * from {{ ref('stg_landing__form_fields') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 indicators as (
     select * from {{ ref('stg_landing__indicators') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 amount_measures as (

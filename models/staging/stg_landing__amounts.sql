@@ -16,6 +16,7 @@ final as (
         amount_id,
         form_id,
         document_id,
+        landing_seq,
         amount_seq,
         item_key,
         text_printed,

@@ -35,6 +35,7 @@ current_documents as (
 final as (
     select
         documents.document_id,
+        documents.landing_seq,
         current_documents.relative_path,
         documents.file_format,
         documents.byte_size,

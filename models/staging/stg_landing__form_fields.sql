@@ -28,6 +28,7 @@ final as (
     select
         form_fields.form_id,
         form_fields.document_id,
+        form_fields.landing_seq,
         form_fields.field_seq,
         form_fields.field_key,
         field_names.field_standard_label,

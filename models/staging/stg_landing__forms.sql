@@ -15,6 +15,7 @@ final as (
     select
         form_id,
         document_id,
+        landing_seq,
         form_seq,
         form_kind,
         line_start,

@@ -16,6 +16,7 @@ final as (
         indicator_id,
         form_id,
         document_id,
+        landing_seq,
         indicator_seq,
         line_start,
         line_end,

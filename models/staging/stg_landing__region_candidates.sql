@@ -14,6 +14,7 @@ current_documents as (
 final as (
     select
         document_id,
+        landing_seq,
         division_name,
         text as evidence_text,
     from region_candidates

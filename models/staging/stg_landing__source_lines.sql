@@ -14,6 +14,7 @@ current_documents as (
 final as (
     select
         document_id,
+        landing_seq,
         line_no,
         page,
         text as line_text,

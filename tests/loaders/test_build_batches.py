@@ -14,10 +14,12 @@ from loaders import build_batches, ops
 @pytest.fixture()
 def con():
     con = duckdb.connect()
-    con.execute("create schema landing; create table landing.documents (document_id varchar, loaded_at timestamp)")
+    con.execute(
+        "create schema landing; create table landing.documents (document_id varchar, loaded_at timestamp, landing_seq bigint)"
+    )
     night = dt.datetime(2026, 1, 1)
     con.execute(
-        "insert into landing.documents select 'd' || lpad(i::varchar, 2, '0'), ? + to_hours(i) from range(10) t(i)",
+        "insert into landing.documents select 'd' || lpad(i::varchar, 2, '0'), ? + to_hours(i), i + 1 from range(10) t(i)",
         [night],
     )
     ops.create_schema(con)
@@ -67,3 +69,13 @@ def test_past_two_batches_of_documents_the_models_are_built_one_at_a_time(monkey
     assert not build_batches.one_model_at_a_time(con)
     monkeypatch.setattr(build_batches, "documents_per_batch", lambda: 4)
     assert build_batches.one_model_at_a_time(con)
+
+
+@pytest.mark.parametrize("full_refresh", [True, False])
+def test_a_batch_is_a_stretch_of_the_landing_order(con, full_refresh):
+    # the ids sort one way, the landing order another: a batch takes documents that landed together, whose rows
+    # lie together in the landing tables; documents landed before the order was kept come first
+    con.execute("update landing.documents set landing_seq = 100 - landing_seq")
+    con.execute("update landing.documents set landing_seq = null where document_id = 'd03'")
+    batches = build_batches.plan(con, full_refresh=full_refresh, size=4)
+    assert batches == [["d03", "d09", "d08", "d07"], ["d06", "d05", "d04", "d02"], ["d01", "d00"]]
