@@ -4,6 +4,7 @@ reruns on the same input, one changed file, a removed file, and the incremental 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import queue
 import re
@@ -402,6 +403,10 @@ def test_a_night_built_in_batches_of_documents_equals_one_built_at_once(base, tm
     assert any(note.startswith("new documents built in 3 batches") for note in summary.notes)
     assert query(warehouse, "select count(*) from dim_document") == [(3,)]
     assert query(warehouse, "select count(*) from information_schema.tables where table_name = 'build_batch'") == [(0,)]
+    # a batch's models read the batch's stretch of the landing order, not the whole landing tables
+    batch = json.loads((pipeline.dbt_target_dir() / "run_results_batch_2.json").read_text(encoding="utf-8"))
+    code = {r["unique_id"].rsplit(".", 1)[-1]: r.get("compiled_code") or "" for r in batch["results"]}
+    assert re.search(r"landing_seq between (\d+) and \1\b", code["int_region_mentions"])
     assert_models_equal_a_full_refresh(warehouse, tmp_path)
 
 

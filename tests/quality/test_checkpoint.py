@@ -21,7 +21,11 @@ def _document(con, doc: str, name: str, amount_overrides=None, form_kind="projec
         "insert into landing.documents (document_id, file_name, status, loaded_at) values (?, ?, 'ok', ?)",
         [doc, name, dt.datetime(2024, 1, 1)],
     )
-    con.execute("insert into landing.source_lines values (?, 1, null, '资金总额'), (?, 3, null, '100万元')", [doc, doc])
+    con.execute(
+        "insert into landing.source_lines (document_id, line_no, page, text)"
+        " values (?, 1, null, '资金总额'), (?, 3, null, '100万元')",
+        [doc, doc],
+    )
     form_id = f"{doc[:8]}:1"
     con.execute(
         "insert into landing.forms (form_id, document_id, form_seq, form_kind, line_start) values (?, ?, 1, ?, 1)",
