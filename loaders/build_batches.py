@@ -53,13 +53,9 @@ def plan(con: duckdb.DuckDBPyConnection, full_refresh: bool, size: int | None = 
     left by a killed build is removed first, so it never narrows a build it was not written for."""
     size = size or documents_per_batch()
     clear(con)
-    if full_refresh:
-        # in the order they landed: a batch is then a stretch of the landing tables, and the models' scans read
-        # its row groups only (macros/incremental_documents.sql, landing_stretch)
-        order = "order by landing_seq nulls first, document_id"
-        ids = [r[0] for r in con.execute(f"select document_id from landing.documents {order}").fetchall()]
-    else:
-        ids = ops.documents_landed_since_publish(con)
+    # in the order they landed: a batch is then a stretch of the landing tables, and the models' scans read its row
+    # groups only (macros/incremental_documents.sql, landing_stretch)
+    ids = ops.documents_in_landing_order(con) if full_refresh else ops.documents_landed_since_publish(con)
     if len(ids) <= size:
         return []
     count = math.ceil(len(ids) / size)

@@ -174,15 +174,16 @@ def documents_landed_since_publish(con: duckdb.DuckDBPyConnection) -> list[str]:
     """``landed_since_publish`` on an open connection. After the run's end, not its start: a night that parsed
     the whole corpus again (a new parser) landed it during the published run, and it is not new tonight."""
     last = last_published(con)
-    # in the order they landed, so that a batch of them is a stretch of it (build_batches)
-    order = "order by landing_seq nulls first, document_id"
-    if last is None or last.get("ended_at") is None:
-        rows = con.execute(f"select document_id from landing.documents {order}").fetchall()
-    else:
-        rows = con.execute(
-            f"select document_id from landing.documents where loaded_at > ? {order}", [last["ended_at"]]
-        ).fetchall()
-    return [r[0] for r in rows]
+    return documents_in_landing_order(con, None if last is None else last.get("ended_at"))
+
+
+def documents_in_landing_order(con: duckdb.DuckDBPyConnection, landed_after: dt.datetime | None = None) -> list[str]:
+    """The documents landed (after ``landed_after``, when given) in the order they landed (``landing_seq``, which
+    the writer numbers), so that a batch of them is a stretch of the landing tables (build_batches); documents
+    landed before the numbering first."""
+    where, params = ("where loaded_at > ?", [landed_after]) if landed_after is not None else ("", [])
+    query = f"select document_id from landing.documents {where} order by landing_seq nulls first, document_id"
+    return [r[0] for r in con.execute(query, params).fetchall()]
 
 
 # --- the journal beside the warehouse ---------------------------------------------------------------
