@@ -141,7 +141,9 @@ def _print_record(record: ops.RunRecord, built: bool = True) -> None:
     console.print(checks)
     took = (record.ended_at - record.started_at).total_seconds() if record.ended_at else 0
     build = "full refresh build" if record.is_full_refresh else "incremental build" if built else "nothing changed, no build"
-    console.print(f"run {record.run_id}: {record.outcome} (exit {record.exit_code}), {build}, {took:.1f}s")
+    steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in record.step_seconds.items())
+    took_text = f"{took:.1f}s ({steps})" if steps else f"{took:.1f}s"
+    console.print(f"run {record.run_id}: {record.outcome} (exit {record.exit_code}), {build}, {took_text}")
 
 
 def _print_marts(rows: dict[str, int]) -> None:

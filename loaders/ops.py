@@ -52,7 +52,8 @@ create table if not exists ops.ops_runs (
     checks_mismatch integer,
     is_full_refresh boolean,
     dbt_fingerprint varchar,
-    parser_version varchar
+    parser_version varchar,
+    step_seconds json
 )
 """
 
@@ -115,6 +116,8 @@ class RunRecord:
     is_full_refresh: bool | None = None
     dbt_fingerprint: str | None = None
     parser_version: str | None = None
+    # where the night's time went: seconds per step (ingest, checkpoint, dbt build, record) up to the publish
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), default=str, ensure_ascii=False)
@@ -134,6 +137,8 @@ class RunRecord:
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists ops")
     con.execute(OPS_RUNS_DDL)
+    # a warehouse published before the table had this column
+    con.execute("alter table ops.ops_runs add column if not exists step_seconds json")
 
 
 def write_runs(con: duckdb.DuckDBPyConnection, records: list[RunRecord]) -> None:

@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -813,6 +814,26 @@ def fill_record(
     record.ended_at = dt.datetime.now()
 
 
+class StepClock:
+    """The run's steps as they begin (``enter``, which also tells ``step``), each one's seconds noted in the run's
+    row (``step_seconds``): a step ends where the next begins, the last one at ``stop``."""
+
+    def __init__(self, record: ops.RunRecord, step: Callable[[str], None]) -> None:
+        self.record, self.step = record, step
+        self.current: str | None = None
+        self.since = time.monotonic()
+
+    def enter(self, name: str) -> None:
+        self.stop()
+        self.current, self.since = name, time.monotonic()
+        self.step(name)
+
+    def stop(self) -> None:
+        if self.current is not None:
+            self.record.step_seconds[self.current] = round(time.monotonic() - self.since, 1)
+            self.current = None
+
+
 def finish_record(
     record: ops.RunRecord, result: IngestResult, work: Path, warehouse: Path, notes: list[str] | None = None
 ) -> dict[str, int]:
@@ -859,8 +880,9 @@ def run(
 ) -> RunSummary:
     """Bring the warehouse up to date with ``documents`` in a working copy and publish it at ``warehouse``."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    step = step or (lambda _: None)
     record = ops.RunRecord(run_id=ops.new_run_id(), started_at=dt.datetime.now(), documents_path=str(documents))
+    clock = StepClock(record, step or (lambda _: None))
+    step = clock.enter
     with run_lock(warehouse):
         for leftover in remove_leftovers(warehouse):
             log.warning("removed %s left by a run that did not finish", leftover.name)
@@ -873,6 +895,7 @@ def run(
             # nothing new, changed or gone: the published file stays as it is, only this run is recorded
             unchanged = None if full_refresh else quiet_night(warehouse, documents)
             if unchanged is not None:
+                clock.stop()
                 discard_resume(warehouse)  # the published file is current: a failed night's landing is of no use
                 return record_quiet_night(record, unchanged, warehouse)
             resumed = take_resume(work, warehouse)
@@ -909,11 +932,13 @@ def run(
             moved = move_foreign_wal(warehouse)
             if moved:
                 notes.append(moved)
+            clock.stop()
             mart_rows = finish_record(record, result, work, warehouse, notes)
             publish(work, warehouse)
             ops.journal_clear(warehouse)  # its runs are in ops.ops_runs of the published file now
             return RunSummary(result, mart_rows, warehouse, record, notes, built=True, working_copy=working_copy)
         except BaseException as exc:
+            clock.stop()
             record.ended_at = dt.datetime.now()
             record.outcome = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
             record.message = str(exc) or type(exc).__name__

@@ -3,6 +3,7 @@ reruns on the same input, one changed file, a removed file, and the incremental 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -19,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from loaders import build_batches, pipeline
+from loaders import build_batches, ops, pipeline
 from loaders import ingest as ingest_module
 from tests.conftest import ROOT, copy_of_night, sample
 
@@ -333,6 +334,27 @@ def test_ops_runs_holds_a_row_per_run_queryable_by_bi(history):
     assert [r[0] for r in rows] == ["published"] * 5
     assert rows[1][1] == rows[2][1] == 3 and rows[1][4] == rows[2][4] == 3
     assert rows[-1][4] == 3
+    # where each night's time went: a night that built has its three steps, a quiet one its ingest only
+    steps = query(history["warehouse"], "select step_seconds from ops.ops_runs order by started_at")
+    nights = [json.loads(s) for (s,) in steps]
+    assert [sorted(n) for n in nights] == [
+        ["checkpoint", "dbt build", "ingest"],
+        ["ingest"],
+        ["ingest"],
+        ["checkpoint", "dbt build", "ingest"],
+        ["checkpoint", "dbt build", "ingest"],
+    ]
+    assert all(seconds >= 0 for n in nights for seconds in n.values())
+    assert nights[0]["dbt build"] > 0
+
+
+def test_a_warehouse_published_before_step_seconds_gets_the_column(tmp_path):
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con.execute("create schema ops")
+    con.execute(ops.OPS_RUNS_DDL.replace(",\n    step_seconds json", ""))
+    ops.create_schema(con)
+    ops.write_runs(con, [ops.RunRecord("r1", dt.datetime(2026, 1, 1), "docs", step_seconds={"ingest": 1.5})])
+    assert con.execute("select step_seconds->>'ingest' from ops.ops_runs").fetchall() == [("1.5",)]
 
 
 def assert_models_equal_a_full_refresh(warehouse: Path, tmp_path: Path) -> list[tuple[str, str]]:
