@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import functools
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,8 +125,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     # every place name of seeds/admin_divisions.csv that a text of the document prints (its lines, field
-    # values, subjects and titles, as printed and trimmed): found here once per document with one
-    # Aho-Corasick pass, so dbt joins names by equality instead of testing every line against every name
+    # values, subjects and titles, as printed and trimmed): found by the writer in the rows a batch lands
+    # (place_texts) with one Aho-Corasick pass, so dbt joins names by equality instead of testing every line
+    # against every name
     "region_candidates": pa.schema([("document_id", pa.string()), ("text", pa.string()), ("division_name", pa.string())]),
     "parse_issues": pa.schema(
         [
@@ -215,9 +215,6 @@ class FileMeta:
     file_format: str
 
 
-# the texts of a document to look for place names in (region_texts), carried with its rows to the writer
-REGION_TEXTS = pa.schema([("document_id", pa.string()), ("text", pa.string())])
-
 # A table's rows as its columns (name → values): how a parser process hands a document's rows to the writer.
 # Thousands of small dicts cost more to pickle, unpickle and convert than a few lists, and the writer extends
 # the lists of a whole batch and converts each table once (a conversion per document costs more than it
@@ -227,16 +224,12 @@ Columns = dict[str, list]
 DocumentRows = dict[str, list[dict] | Columns]
 
 
-def _schema(name: str) -> pa.Schema:
-    return REGION_TEXTS if name == "region_texts" else SCHEMAS[name]
-
-
 def as_columns(rows: DocumentRows) -> dict[str, Columns]:
     """A document's rows (``rows_for``, ``failed_rows``) as columns, table by table (a table made as columns is kept)."""
     return {
         name: table_rows
         if isinstance(table_rows, dict)
-        else {column: [row.get(column) for row in table_rows] for column in _schema(name).names}
+        else {column: [row.get(column) for row in table_rows] for column in SCHEMAS[name].names}
         for name, table_rows in rows.items()
         if table_rows
     }
@@ -244,12 +237,12 @@ def as_columns(rows: DocumentRows) -> dict[str, Columns]:
 
 def _table(name: str, parts: list[list[dict] | Columns]) -> pa.Table | None:
     """One table from several documents' rows or columns."""
-    names = _schema(name).names
+    names = SCHEMAS[name].names
     columns: Columns = {column: [] for column in names}
     for part in parts:
         for column in names:
             columns[column].extend(part[column] if isinstance(part, dict) else [row.get(column) for row in part])
-    return pa.Table.from_pydict(columns, schema=_schema(name)) if columns[names[0]] else None
+    return pa.Table.from_pydict(columns, schema=SCHEMAS[name]) if columns[names[0]] else None
 
 
 def row_count(rows: DocumentRows) -> int:
@@ -344,15 +337,6 @@ def rows_for(meta: FileMeta, parsed: ParsedDocument, loaded_at: dt.datetime) -> 
         for issue in form.issues:
             issue_seq += 1
             out["parse_issues"].append(dict(document_id=doc_id, form_id=form_id, issue_seq=issue_seq, **issue.__dict__))
-    # found when the document lands, with the rest of its batch (write_documents)
-    out["region_texts"] = region_texts(
-        doc_id,
-        [parsed.title]
-        + [ln.text for ln in parsed.read.lines]
-        + [f.title for f in parsed.forms]
-        + [f.subject_name for f in parsed.forms]
-        + [r["value_printed"] for r in out["form_fields"]],
-    )
     return out
 
 
@@ -365,36 +349,53 @@ def division_names() -> list[str]:
 
 
 # what int_departments_resolved removes from a department name (spaces, a stamp mark); RE2's \s is [\t\n\f\r ]
-_NAME_NOISE = re.compile(r"[\t\n\f\r \u3000]|[（(]盖章[）)]")
+_NAME_NOISE = "[\t\n\f\r \u3000]|[（(]盖章[）)]"
+
+# where a document prints what may name its place: its title, every line, its forms' titles and subjects, and
+# the values of its forms' fields (a table, a column of it)
+PLACE_TEXT_COLUMNS = [
+    ("documents", "title"),
+    ("source_lines", "text"),
+    ("forms", "title"),
+    ("forms", "subject_name"),
+    ("form_fields", "value_printed"),
+]
 
 
-def region_texts(doc_id: str, texts: list[str | None]) -> list[dict]:
-    """The texts of a document to look for place names in, each also as the models read it: trimmed
-    (staging trims field values and titles) and as a department name (without spaces or a stamp mark)."""
-    # a form's labels and values repeat in every form of a document: each distinct text is cleaned once
-    distinct = sorted({v for t in set(texts) if t for v in (t, t.strip(" "), _NAME_NOISE.sub("", t)) if v})
-    return [{"document_id": doc_id, "text": t} for t in distinct]
+def place_texts(tables: dict[str, pa.Table | None]) -> pl.DataFrame:
+    """The distinct (document_id, text) a batch's tables print where a place may be named, each text also as the
+    models read it: trimmed (staging trims field values and titles) and as a department name (without spaces or
+    a stamp mark). Found by the writer from the rows it lands, in one vectorised pass: the texts are the rows'."""
+    parts = [
+        pl.from_arrow(table.select(["document_id", column])).rename({column: "text"})
+        for name, column in PLACE_TEXT_COLUMNS
+        if (table := tables.get(name)) is not None
+    ]
+    if not parts:
+        return pl.DataFrame(schema={"document_id": pl.String, "text": pl.String})
+    texts = pl.concat(parts).drop_nulls().unique()
+    text = pl.col("text")
+    # most texts read the same either way: a variant is made only where it differs
+    trimmed = texts.filter(text.str.starts_with(" ") | text.str.ends_with(" ")).with_columns(text.str.strip_chars(" "))
+    named = texts.filter(text.str.contains(_NAME_NOISE)).with_columns(text.str.replace_all(_NAME_NOISE, ""))
+    return pl.concat([texts, trimmed, named]).filter(text != "").unique()
 
 
-def find_divisions(texts: list[dict]) -> list[dict]:
-    """One row per (document, text, division name it contains) among ``texts`` (``region_texts`` rows of
-    any number of documents). Overlapping matches count: 株洲市石峰区 names both 株洲市 and 石峰区. One
-    call for a batch of documents: polars builds its automaton of division names on every call, and that
-    costs more than the search."""
-    if not texts:
-        return []
-    pairs = _divisions(pl.DataFrame(texts, schema={"document_id": pl.String, "text": pl.String}))
-    return [dict(document_id=d, text=t, division_name=n) for d, t, n in pairs.iter_rows()]
-
-
-def _divisions(texts: pl.DataFrame) -> pl.DataFrame:
+def find_divisions(texts: pl.DataFrame) -> pl.DataFrame:
+    """One row per (document, text, division name it contains) among ``texts`` (``place_texts``), in a fixed
+    order. Overlapping matches count: 株洲市石峰区 names both 株洲市 and 石峰区. One call for a batch of documents:
+    polars builds its automaton of division names on every call, and that costs more than the search."""
     found = texts.with_columns(division_name=pl.col("text").str.extract_many(division_names(), overlapping=True))
-    return found.explode("division_name").drop_nulls("division_name").unique(maintain_order=True)
+    return found.explode("division_name").drop_nulls("division_name").unique().sort(["document_id", "text", "division_name"])
 
 
 def region_candidates(doc_id: str, texts: list[str | None]) -> list[dict]:
-    """The place names in one document's ``texts`` (``find_divisions`` of its ``region_texts``)."""
-    return find_divisions(region_texts(doc_id, texts))
+    """The place names in one document's ``texts``, as the writer finds them in a batch's tables."""
+    lines = pa.table(
+        {"document_id": [doc_id] * len(texts), "text": texts},
+        schema=pa.schema([("document_id", pa.string()), ("text", pa.string())]),
+    )
+    return find_divisions(place_texts({"source_lines": lines})).to_dicts()
 
 
 def _level_key(context: str, printed: str | None) -> str | None:
@@ -462,12 +463,13 @@ def write_documents(con: duckdb.DuckDBPyConnection, batch: list[DocumentRows], l
             con.execute(f"delete from landing.{table} where list_contains(?, document_id)", [stale])
         # the batch's documents take the next numbers of the landing order, in the batch's order
         (last,) = con.execute(f"select coalesce(max({LANDING_SEQ}), 0) from landing.documents").fetchone()
-        for table in SCHEMAS:
-            arrow = _table(table, [rows[table] for rows in batch if table in rows])
-            if table == "region_candidates":
-                texts = _table("region_texts", [rows["region_texts"] for rows in batch if "region_texts" in rows])
-                found = None if texts is None else _divisions(pl.from_arrow(texts)).to_arrow().cast(SCHEMAS[table])
-                arrow = pa.concat_tables([t for t in (arrow, found) if t is not None]) if found is not None else arrow
+        tables = {table: _table(table, [rows[table] for rows in batch if table in rows]) for table in SCHEMAS}
+        # the place names the batch's documents print, found in the rows they land
+        found = find_divisions(place_texts(tables)).to_arrow().cast(SCHEMAS["region_candidates"])
+        if found.num_rows:
+            parsed = tables["region_candidates"]
+            tables["region_candidates"] = found if parsed is None else pa.concat_tables([parsed, found])
+        for table, arrow in tables.items():
             if arrow is not None and arrow.num_rows:
                 # by name: a table landed by an earlier version has its newer columns at the end (DuckDB reads
                 # the local ``arrow`` by its replacement scan)

@@ -38,10 +38,17 @@ from loaders.lifetime import die_with_parent
 log = logging.getLogger(__name__)
 
 
+# DuckDB checkpoints when a commit leaves its write-ahead log past a threshold (16 MB by default), and each
+# checkpoint writes the partly filled row groups of every table it touched again: landing commits a batch of
+# documents at a time, so a night rewrote the tail of each landing table every hundred documents or so. With a
+# larger threshold the night's landing is written about once, when the connection closes.
+LANDING_CHECKPOINT_THRESHOLD = "1GB"
+
+
 def _writer(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection to a working file, its buffer pool held at the build's limit: DuckDB's default
     (80 % of the machine) keeps the pages of a growing file cached, so landing a large corpus would grow with it."""
-    return duckdb.connect(str(path), config=ops.duckdb_config())
+    return duckdb.connect(str(path), config={**ops.duckdb_config(), "checkpoint_threshold": LANDING_CHECKPOINT_THRESHOLD})
 
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent

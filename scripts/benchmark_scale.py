@@ -32,6 +32,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
+from loaders import ops
 from loaders.pipeline import KEPT_RESULTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +55,7 @@ class Night:
     dbt_s: float | None = None
     tests_s: float | None = None  # dbt's data and unit tests, summed over its threads
     models: list[tuple[str, float]] = field(default_factory=list)  # slowest first
+    steps: dict[str, float] = field(default_factory=dict)  # the run's own record: seconds per step
 
     def docs_per_s(self, fixed_s: float) -> float | None:
         above = self.wall_s - fixed_s
@@ -86,6 +90,7 @@ def run_night(label: str, documents: Path, warehouse: Path, count: int, workers:
         peak_mb=usage.ru_maxrss / 1024,
         file_mb=warehouse.stat().st_size / 2**20 if warehouse.exists() else 0.0,
     )
+    night.steps = run_steps(warehouse)
     if results.exists():
         # a night that builds in batches of documents runs dbt once per batch, then the whole build
         # a pass retried after running out of memory (pipeline.build_pass) leaves its first attempt's record too, and a
@@ -110,6 +115,22 @@ def run_night(label: str, documents: Path, warehouse: Path, count: int, workers:
                 timed[model] = timed.get(model, 0.0) + r["execution_time"]
         night.models = sorted(timed.items(), key=lambda m: -m[1])
     return night
+
+
+def run_steps(warehouse: Path) -> dict[str, float]:
+    """The night's seconds per step, from its row: in the journal beside the warehouse after a night that did not
+    publish a new file (a quiet one), else the latest row of ``ops.ops_runs``."""
+    journal = ops.journal_path(warehouse)
+    if journal.exists() and journal.read_text().strip():
+        return ops.RunRecord.from_json(journal.read_text().strip().splitlines()[-1]).step_seconds
+    if not warehouse.exists():
+        return {}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        row = con.execute("select step_seconds from ops.ops_runs order by started_at desc limit 1").fetchone()
+    finally:
+        con.close()
+    return json.loads(row[0]) if row and row[0] else {}
 
 
 def set_aside(corpus: Path, aside: Path, back: bool = False) -> None:
@@ -151,8 +172,8 @@ def delta(python: str, work: Path, base: Path, pct: float, night: int = 1) -> tu
 def print_table(nights: list[Night], fixed_s: float) -> None:
     print(f"\nfixed cost (first night of the 4 samples): {fixed_s:.1f} s")
     head = (
-        f"{'run':<28} {'docs':>6} {'wall s':>8} {'docs/s*':>8} {'dbt s':>7} {'tests s':>7} {'peak MB':>8} {'file MB':>8}"
-        "  slowest models (s)"
+        f"{'run':<28} {'docs':>6} {'wall s':>8} {'docs/s*':>8} {'ingest s':>8} {'check s':>7} {'dbt s':>7} {'tests s':>7}"
+        f" {'peak MB':>8} {'file MB':>8}  slowest models (s)"
     )
     print(head)
     print("-" * len(head))
@@ -162,11 +183,16 @@ def print_table(nights: list[Night], fixed_s: float) -> None:
         slow = ", ".join(f"{name} {t:.1f}" for name, t in n.models[:4]) or "no build"
         print(
             f"{n.label:<28} {n.documents:>6} {n.wall_s:>8.1f} {rate if rate else float('nan'):>8.1f} "
+            f"{n.steps.get('ingest', float('nan')):>8.1f} {n.steps.get('checkpoint', float('nan')):>7.1f} "
             f"{n.dbt_s if n.dbt_s is not None else float('nan'):>7.1f} "
             f"{n.tests_s if n.tests_s is not None else float('nan'):>7.1f} {n.peak_mb:>8.0f} {n.file_mb:>8.1f}  {slow}"
             + ("" if n.exit_code in (0, 3) else f"  [exit {n.exit_code}]")
         )
-    print("* documents/s above the fixed cost: documents / (wall − fixed); tests s: dbt's tests summed over its threads")
+    print(
+        "* documents/s above the fixed cost: documents / (wall − fixed); ingest s, check s: the run's own record"
+        " (hashing, working copy, parsing and landing; validating the new landing); tests s: dbt's tests summed"
+        " over its threads"
+    )
 
 
 def print_growth(full: dict[int, Night]) -> None:
