@@ -58,15 +58,65 @@
     {#- the current documents the model has not seen (tonight's, and those it holds no row for) as the small side
         of a semi-join: "not in the model" was a mark join above a scan of every upstream row and column, a
         night's cost that grew with the corpus instead of with the change -#}
+    {%- set seen = 'select ' ~ this ~ '.document_id from ' ~ this -%}
+    {%- set taken = documents_taken() -%}
+    {%- if taken is not none -%}
+    {%- set seen = seen ~ ' union all select ' ~ taken ~ '.document_id from ' ~ taken
+        ~ ' where ' ~ taken ~ ".model_name = '" ~ this.identifier ~ "'" -%}
+    {%- endif -%}
     {%- do conditions.append(
         document_id_column ~ ' in (select unseen.document_id from ' ~ current_documents ~ ' as unseen'
-        ~ ' where unseen.document_id not in (select ' ~ this ~ '.document_id from ' ~ this ~ '))'
+        ~ ' where unseen.document_id not in (' ~ seen ~ '))'
     ) -%}
     {%- endif -%}
     {%- if batch is not none -%}
     {%- do conditions.append(document_id_column ~ ' in (select ' ~ batch ~ '.document_id from ' ~ batch ~ ')') -%}
     {%- endif -%}
     {{ return(conditions) }}
+{%- endmacro %}
+
+{#- The documents each by-document model has taken, whether they gave it rows or not (ops.documents_taken,
+    kept by the post-hook below). A document that gives a model no row (a target form, for the model of
+    reported actuals) would look unseen every night and be read again to yield nothing: three quarters of the
+    corpus for that model, whose stretch of the landing order would then span the corpus. -#}
+{% macro documents_taken() -%}
+    {%- if execute and this is not none -%}
+    {{ return(adapter.get_relation(database=this.database, schema='ops', identifier='documents_taken')) }}
+    {%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{#- on-run-start: the record exists before any model runs (two models' post-hooks creating it at once conflict) -#}
+{% macro create_documents_taken() -%}
+    create schema if not exists ops;
+    create table if not exists ops.documents_taken (model_name varchar, document_id varchar)
+{%- endmacro %}
+
+{#- Post-hook of the by-document models: note the documents the model took tonight (on a full build, its record
+    starts again), and forget the ones no longer current, which a night that brings them back takes again. -#}
+{% macro record_documents_taken() -%}
+    {%- set current_documents = current_document_ids() -%}
+    {%- set batch = build_batch() -%}
+    {%- set model_name = "'" ~ this.identifier ~ "'" -%}
+    delete from ops.documents_taken
+    where
+        model_name = {{ model_name }}
+        {%- if is_incremental() %}
+        and document_id not in {{ current_documents }}
+        {%- endif %};
+    insert into ops.documents_taken (model_name, document_id)
+    select
+        {{ model_name }},
+        unseen.document_id
+    from {{ current_documents }} as unseen
+    where
+        unseen.document_id not in (
+            select taken.document_id from ops.documents_taken as taken
+            where taken.model_name = {{ model_name }}
+        )
+        {%- if batch is not none %}
+        and unseen.document_id in (select b.document_id from {{ batch }} as b)
+        {%- endif %}
 {%- endmacro %}
 
 {#- The stretch of the landing order that holds the documents a model takes, as a condition on a landing table's

@@ -252,6 +252,9 @@ def history(base, tmp_path_factory) -> dict:
     next(docs.glob("003*")).unlink()
     shutil.copy(sample("001"), docs)
     night("removed")
+    # what the last night's build compiled for the model of reported actuals (a later test's dbt run overwrites it)
+    run_sql = pipeline.dbt_target_dir() / "compiled" / "jixiao" / "models" / "intermediate" / "int_actuals_assessed.sql"
+    h["actuals_sql"] = run_sql.read_text(encoding="utf-8")
     return h
 
 
@@ -400,6 +403,29 @@ def test_the_incremental_build_equals_a_full_refresh(history, tmp_path):
         ("main", "fct_funding"),
     ]
     assert set(incremental) <= set(tables)
+
+
+def test_each_by_document_model_records_the_documents_it_took_rows_or_not(history):
+    # a document that gives a model no row (a target form has no reported actual) is not taken again every night
+    warehouse = history["warehouse"]
+    current = query(
+        warehouse,
+        "select list(document_id order by document_id) from staging.stg_landing__documents where load_status <> 'failed'",
+    )[0][0]
+    taken = dict(
+        query(warehouse, "select model_name, list(document_id order by document_id) from ops.documents_taken group by all")
+    )
+    assert len(taken) == 15 and all(docs == current for docs in taken.values())
+    # these samples report no actual: every document gave int_actuals_assessed no row, and none is left for the
+    # next night to take, as the model selects its new documents (tonight's build read the record)
+    assert query(warehouse, "select count(*) from intermediate.int_actuals_assessed") == [(0,)]
+    assert 'ops"."documents_taken' in history["actuals_sql"]
+    unseen = query(
+        warehouse,
+        "select count(*) from staging.stg_landing__documents as d where d.load_status <> 'failed' and d.document_id "
+        "not in (select t.document_id from ops.documents_taken as t where t.model_name = 'int_actuals_assessed')",
+    )
+    assert unseen == [(0,)]
 
 
 def test_a_night_with_a_failed_and_a_renamed_document_equals_a_full_refresh(published, tmp_path):
