@@ -116,7 +116,7 @@ class RunRecord:
     is_full_refresh: bool | None = None
     dbt_fingerprint: str | None = None
     parser_version: str | None = None
-    # where the night's time went: seconds per step (ingest, checkpoint, dbt build, record) up to the publish
+    # where the night's time went: seconds per step (ingest, checkpoint, dbt build) up to the publish
     step_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> str:
