@@ -15,7 +15,8 @@
     {{ return(none) }}
 {%- endmacro %}
 
-{#- `landing`: the relation read is a staging view of a landing table, which holds each row's landing_seq -#}
+{#- `landing`: the relation read holds each row's landing_seq (a staging view of a landing table, or a by-document
+    model that carries it: its rows were appended batch after batch, night after night, in landing order too) -#}
 {% macro new_documents_only(document_id_column='document_id', landing=false) -%}
     {%- set condition = is_new_document(document_id_column, landing) -%}
     {%- if condition != 'true' %}
@@ -30,11 +31,24 @@
     (select {{ documents }}.document_id from {{ documents }} where {{ documents }}.load_status <> 'failed')
 {%- endmacro %}
 
+{#- The rows of the documents no longer current leave. With a record (below), the documents to drop are the
+    recorded ones no longer current, found in the record (a row per document), and most nights there are none:
+    "not current" tested on every row of the model read a table that grows with the corpus, each night. -#}
 {% macro drop_non_current_documents() -%}
     {%- set current_documents = current_document_ids() -%}
     {%- if is_incremental() -%}
+    {%- set taken = documents_taken() -%}
+    {%- if taken is not none and has_record(taken) -%}
+    {%- set leaving = taken ~ ".model_name = '" ~ this.identifier ~ "' and " ~ taken ~ '.document_id not in '
+        ~ current_documents -%}
+    {%- if run_query('select count(*) from ' ~ taken ~ ' where ' ~ leaving).rows[0][0] > 0 -%}
+    delete from {{ this }}
+    where document_id in (select {{ taken }}.document_id from {{ taken }} where {{ leaving }})
+    {%- endif -%}
+    {%- else -%}
     delete from {{ this }}
     where document_id not in {{ current_documents }}
+    {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
@@ -58,11 +72,15 @@
     {#- the current documents the model has not seen (tonight's, and those it holds no row for) as the small side
         of a semi-join: "not in the model" was a mark join above a scan of every upstream row and column, a
         night's cost that grew with the corpus instead of with the change -#}
-    {%- set seen = 'select ' ~ this ~ '.document_id from ' ~ this -%}
+    {#- the record holds every document the model took since its last full build, written in the same
+        transaction as its rows: read it (a row per document) rather than the model (a table that grows with the
+        corpus). A model without a record (a warehouse built before there was one) reads its own table too. -#}
     {%- set taken = documents_taken() -%}
+    {%- set seen = 'select ' ~ this ~ '.document_id from ' ~ this -%}
     {%- if taken is not none -%}
-    {%- set seen = seen ~ ' union all select ' ~ taken ~ '.document_id from ' ~ taken
+    {%- set recorded = 'select ' ~ taken ~ '.document_id from ' ~ taken
         ~ ' where ' ~ taken ~ ".model_name = '" ~ this.identifier ~ "'" -%}
+    {%- set seen = recorded if has_record(taken) else seen ~ ' union all ' ~ recorded -%}
     {%- endif -%}
     {%- do conditions.append(
         document_id_column ~ ' in (select unseen.document_id from ' ~ current_documents ~ ' as unseen'
@@ -84,6 +102,16 @@
     {{ return(adapter.get_relation(database=this.database, schema='ops', identifier='documents_taken')) }}
     {%- endif -%}
     {{ return(none) }}
+{%- endmacro %}
+
+{#- whether the model has a record: asked once per model (its import CTEs and its post-hook all ask) -#}
+{% macro has_record(taken) -%}
+    {%- if 'has_record' not in model -%}
+    {%- do model.update({'has_record': run_query(
+        'select count(*) > 0 from ' ~ taken ~ ' where ' ~ taken ~ ".model_name = '" ~ this.identifier ~ "'"
+    ).rows[0][0]}) -%}
+    {%- endif -%}
+    {{ return(model['has_record']) }}
 {%- endmacro %}
 
 {#- on-run-start: the record exists before any model runs (two models' post-hooks creating it at once conflict) -#}
@@ -119,8 +147,8 @@
         {%- endif %}
 {%- endmacro %}
 
-{#- The stretch of the landing order that holds the documents a model takes, as a condition on a landing table's
-    rows (loaders/landing.py, LANDING_SEQ). A semi-join on document ids reads every row of the table first; a range
+{#- The stretch of the landing order that holds the documents a model takes, as a condition on the rows of a table
+    that holds landing_seq (loaders/landing.py, LANDING_SEQ). A semi-join on document ids reads every row of the table first; a range
     of landing_seq is checked against each row group's bounds, so a scan reads the row groups of the stretch only.
     The documents of a batch, or a night's new ones, landed together: their stretch is a small part of a corpus's.
     Any document landed before landing_seq existed (none after its next parse) leaves the range out. -#}

@@ -54,6 +54,7 @@ class Night:
     file_mb: float
     dbt_s: float | None = None
     tests_s: float | None = None  # dbt's data and unit tests, summed over its threads
+    hooks_s: float | None = None  # dbt's on-run-start / on-run-end hooks: each pass's checkpoint, test failures aside
     models: list[tuple[str, float]] = field(default_factory=list)  # slowest first
     steps: dict[str, float] = field(default_factory=dict)  # the run's own record: seconds per step
 
@@ -101,6 +102,7 @@ def run_night(label: str, documents: Path, warehouse: Path, count: int, workers:
         every = [r for d in data for r in d["results"]]
         night.dbt_s = sum(d.get("elapsed_time") or 0 for d in data)
         night.tests_s = sum(r["execution_time"] for r in every if r["unique_id"].startswith(("test.", "unit_test.")))
+        night.hooks_s = sum(r["execution_time"] for r in every if r["unique_id"].startswith("operation."))
         # kept per night, for a closer look at a model or a test
         name = f"{warehouse.parent.name}-{label.split(', ')[-1].replace(' ', '-')}"
         kept = warehouse.parent.parent / "run_results"
@@ -172,7 +174,8 @@ def delta(python: str, work: Path, base: Path, pct: float, night: int = 1) -> tu
 def print_table(nights: list[Night], fixed_s: float) -> None:
     print(f"\nfixed cost (first night of the 4 samples): {fixed_s:.1f} s")
     head = (
-        f"{'run':<28} {'docs':>6} {'wall s':>8} {'docs/s*':>8} {'ingest s':>8} {'check s':>7} {'dbt s':>7} {'tests s':>7}"
+        f"{'run':<28} {'docs':>6} {'wall s':>8} {'docs/s*':>8} {'ingest s':>8} {'check s':>7} {'dbt s':>7}"
+        f" {'tests s':>7} {'hooks s':>7}"
         f" {'peak MB':>8} {'file MB':>8}  slowest models (s)"
     )
     print(head)
@@ -185,13 +188,14 @@ def print_table(nights: list[Night], fixed_s: float) -> None:
             f"{n.label:<28} {n.documents:>6} {n.wall_s:>8.1f} {rate if rate else float('nan'):>8.1f} "
             f"{n.steps.get('ingest', float('nan')):>8.1f} {n.steps.get('checkpoint', float('nan')):>7.1f} "
             f"{n.dbt_s if n.dbt_s is not None else float('nan'):>7.1f} "
-            f"{n.tests_s if n.tests_s is not None else float('nan'):>7.1f} {n.peak_mb:>8.0f} {n.file_mb:>8.1f}  {slow}"
+            f"{n.tests_s if n.tests_s is not None else float('nan'):>7.1f} "
+            f"{n.hooks_s if n.hooks_s is not None else float('nan'):>7.1f} {n.peak_mb:>8.0f} {n.file_mb:>8.1f}  {slow}"
             + ("" if n.exit_code in (0, 3) else f"  [exit {n.exit_code}]")
         )
     print(
         "* documents/s above the fixed cost: documents / (wall − fixed); ingest s, check s: the run's own record"
         " (hashing, working copy, parsing and landing; validating the new landing); tests s: dbt's tests summed"
-        " over its threads"
+        " over its threads; hooks s: dbt's run hooks (each pass's checkpoint, the test failures moved aside)"
     )
 
 
@@ -210,7 +214,12 @@ def print_growth(full: dict[int, Night]) -> None:
             for (a, b, s1, s2) in zip(times, times[1:], sizes, sizes[1:], strict=False)
         ]
         rows.append((max((r for r in ratios if r), default=0), name, times, ratios))
-    for _worst, name, times, ratios in sorted(rows, reverse=True)[:12]:
+    # the passes' checkpoints are not a model's: a line of their own, after the models
+    hooks = [full[s].hooks_s for s in sizes]
+    hook_ratios = [
+        b / a / (s2 / s1) if a and b else None for (a, b, s1, s2) in zip(hooks, hooks[1:], sizes, sizes[1:], strict=False)
+    ]
+    for _worst, name, times, ratios in [*sorted(rows, reverse=True)[:12], (0, "(dbt's run hooks)", hooks, hook_ratios)]:
         t = " ".join(f"{x:7.2f}" if x is not None else "      -" for x in times)
         r = " ".join(f"{x:5.2f}" if x is not None else "    -" for x in ratios)
         print(f"  {name:<32} {t}   ×{r}")

@@ -9,6 +9,7 @@ amounts as (
 
 forms as (
     select * from {{ ref('stg_landing__forms') }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 documents as (
@@ -126,6 +127,7 @@ final as (
         labelled.amount_id,
         labelled.form_id,
         labelled.document_id,
+        labelled.landing_seq,
         forms.form_kind,
         forms.subject_name,
         labelled.item_label_printed,

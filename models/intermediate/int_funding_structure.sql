@@ -6,8 +6,8 @@
 with
 
 amounts as (
-    select * from {{ ref('int_amounts_classified') }}
-    {{ new_documents_only() }}
+    select * exclude (landing_seq) from {{ ref('int_amounts_classified') }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 -- only the lines that print an amount (about one in ten): the join below then holds those in its hash table, not

@@ -9,7 +9,7 @@ rules as (
 
 measures as (
     select * from {{ ref('int_dq_measures') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 declared_rules as (
@@ -239,6 +239,7 @@ declared_parts as (
     select
         totals.check_key,
         totals.document_id,
+        totals.landing_seq,
         'declared' as origin,
         totals.rule_id,
         totals.measure_id as total_measure_id,
@@ -352,6 +353,7 @@ structural_parts as (
             as check_key,
         'structural' as origin,
         children.document_id,
+        children.landing_seq,
         structure_choice.rule_id,
         structure_choice.parent_id as total_measure_id,
         row_number() over (

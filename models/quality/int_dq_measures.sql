@@ -6,11 +6,12 @@ with
 
 amounts as (
     select * from {{ ref('int_amounts_classified') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 forms as (
     select * from {{ ref('stg_landing__forms') }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 form_fields as not materialized (
@@ -42,6 +43,7 @@ amount_measures as (
         -- a share printed without an amount (构成 40%) is a percentage, not money
         case when amount_wan is null and share_pct is not null then 'share' else 'amount' end as measure_type,
         coalesce(amount_wan, share_pct) as measure_value,
+        landing_seq,
     from amounts
 ),
 
@@ -81,6 +83,7 @@ field_measures as (
         null as parent_measure_id,
         'field' as measure_type,
         field_values.measure_value,
+        form_fields.landing_seq,
     from form_fields
     inner join forms on form_fields.form_id = forms.form_id
     inner join field_values on form_fields.value_printed = field_values.value_printed
@@ -98,6 +101,7 @@ indicator_rows as (
         indicators.line_start,
         indicators.weight_text,
         indicators.score_text,
+        indicators.landing_seq,
     from indicators
     inner join forms on indicators.form_id = forms.form_id
 ),
@@ -135,6 +139,7 @@ indicator_measures as (
         measure_type,
         try_cast(regexp_extract(text_printed, '^\s*([0-9]+(\.[0-9]+)?)\s*分?\s*$', 1) as decimal(20, 6))
             as measure_value,
+        landing_seq,
     from indicator_numbers
 ),
 
@@ -157,9 +162,10 @@ level1_weights as (
         'group_weight' as measure_type,
         try_cast(regexp_extract(level1_printed, '[（(]\s*([0-9]+(\.[0-9]+)?)\s*分\s*[)）]', 1) as decimal(20, 6))
             as measure_value,
+        landing_seq,
     from indicator_rows
     where regexp_matches(level1_printed, '[（(]\s*[0-9]+(\.[0-9]+)?\s*分\s*[)）]')
-    group by document_id, form_id, form_kind, subject_name, level1_printed
+    group by document_id, landing_seq, form_id, form_kind, subject_name, level1_printed
 ),
 
 unioned as (
@@ -192,6 +198,7 @@ final as (
         measure_value,
         line_no,
         parent_measure_id,
+        landing_seq,
     from unioned
 )
 

@@ -5,12 +5,12 @@ with
 
 check_parts as (
     select * from {{ ref('int_dq_check_parts') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 measures as (
     select * from {{ ref('int_dq_measures') }}
-    {{ new_documents_only() }}
+    {{ new_documents_only(landing=true) }}
 ),
 
 rules as (

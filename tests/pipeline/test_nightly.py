@@ -420,12 +420,28 @@ def test_each_by_document_model_records_the_documents_it_took_rows_or_not(histor
     # next night to take, as the model selects its new documents (tonight's build read the record)
     assert query(warehouse, "select count(*) from intermediate.int_actuals_assessed") == [(0,)]
     assert 'ops"."documents_taken' in history["actuals_sql"]
+    # ... and the record alone: the model's own rows, which grow with the corpus, are not read to find them
+    assert '"int_actuals_assessed"' not in history["actuals_sql"]
     unseen = query(
         warehouse,
         "select count(*) from staging.stg_landing__documents as d where d.load_status <> 'failed' and d.document_id "
         "not in (select t.document_id from ops.documents_taken as t where t.model_name = 'int_actuals_assessed')",
     )
     assert unseen == [(0,)]
+
+
+def test_a_warehouse_without_the_record_builds_a_night_as_a_full_refresh_does(published, tmp_path):
+    # a warehouse built before the record (or one whose record was dropped) reads the models' own tables instead
+    docs, warehouse = published
+    con = duckdb.connect(str(warehouse))
+    con.execute("drop table ops.documents_taken")
+    con.close()
+    changed = next(docs.glob("002*"))
+    changed.write_text(changed.read_text(encoding="utf-8").replace("\t≥80%", "\t≥85%", 1), encoding="utf-8")
+    pipeline.run(docs, warehouse, target="test")
+    assert_models_equal_a_full_refresh(warehouse, tmp_path)
+    current = query(warehouse, "select count(*) from staging.stg_landing__documents where load_status <> 'failed'")
+    assert query(warehouse, "select count(distinct model_name), count(*) from ops.documents_taken") == [(15, 15 * current[0][0])]
 
 
 def test_a_night_with_a_failed_and_a_renamed_document_equals_a_full_refresh(published, tmp_path):
