@@ -54,8 +54,11 @@ class Night:
     file_mb: float
     dbt_s: float | None = None
     tests_s: float | None = None  # dbt's data and unit tests, summed over its threads
-    hooks_s: float | None = None  # dbt's on-run-start / on-run-end hooks: each pass's checkpoint, test failures aside
+    hooks_s: float | None = None  # dbt's on-run-start / on-run-end hooks (the test failures moved aside)
     models: list[tuple[str, float]] = field(default_factory=list)  # slowest first
+    # each model's commits, from dbt's debug log: DuckDB checkpoints inside the commit that finds its write-ahead
+    # log past 16 MB, so the model that crosses it pays for writing what the models before it wrote
+    commits: dict[str, float] = field(default_factory=dict)
     steps: dict[str, float] = field(default_factory=dict)  # the run's own record: seconds per step
 
     def docs_per_s(self, fixed_s: float) -> float | None:
@@ -74,6 +77,11 @@ def run_night(label: str, documents: Path, warehouse: Path, count: int, workers:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_")}
     env["JIXIAO_WORKERS"] = str(workers)
     env["DBT_TARGET_PATH"] = str(target)
+    # dbt's debug log, as JSON, of this night's passes only
+    logs = target / "logs"
+    shutil.rmtree(logs, ignore_errors=True)
+    env["DBT_LOG_PATH"] = str(logs)
+    env["DBT_LOG_FORMAT_FILE"] = "json"
     cmd = [str(Path(sys.executable).with_name("jixiao")), "run", "--documents", str(documents), "--warehouse", str(warehouse)]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -116,7 +124,33 @@ def run_night(label: str, documents: Path, warehouse: Path, count: int, workers:
                 model = r["unique_id"].split(".")[-1]
                 timed[model] = timed.get(model, 0.0) + r["execution_time"]
         night.models = sorted(timed.items(), key=lambda m: -m[1])
+        night.commits = commit_seconds(logs)
     return night
+
+
+def commit_seconds(logs: Path) -> dict[str, float]:
+    """Seconds each model spent in its COMMIT statements, summed over the night's passes (dbt's JSON debug log: a
+    statement's SQLQuery event, then its SQLQueryStatus on the same thread)."""
+    pending: dict[str, str] = {}
+    commits: dict[str, float] = {}
+    for path in sorted(logs.glob("dbt.log*")):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            info, data = event.get("info", {}), event.get("data", {})
+            thread = info.get("thread", "")
+            if info.get("name") == "SQLQuery":
+                node = (data.get("node_info") or {}).get("unique_id", "")
+                if node.startswith("model.") and data.get("sql", "").strip().upper() == "COMMIT":
+                    pending[thread] = node.split(".")[-1]
+                else:
+                    pending.pop(thread, None)
+            elif info.get("name") == "SQLQueryStatus" and thread in pending:
+                model = pending.pop(thread)
+                commits[model] = commits.get(model, 0.0) + float(data.get("elapsed") or 0.0)
+    return commits
 
 
 def run_steps(warehouse: Path) -> dict[str, float]:
@@ -175,7 +209,7 @@ def print_table(nights: list[Night], fixed_s: float) -> None:
     print(f"\nfixed cost (first night of the 4 samples): {fixed_s:.1f} s")
     head = (
         f"{'run':<28} {'docs':>6} {'wall s':>8} {'docs/s*':>8} {'ingest s':>8} {'check s':>7} {'dbt s':>7}"
-        f" {'tests s':>7} {'hooks s':>7}"
+        f" {'tests s':>7} {'hooks s':>7} {'commit s':>8}"
         f" {'peak MB':>8} {'file MB':>8}  slowest models (s)"
     )
     print(head)
@@ -189,40 +223,45 @@ def print_table(nights: list[Night], fixed_s: float) -> None:
             f"{n.steps.get('ingest', float('nan')):>8.1f} {n.steps.get('checkpoint', float('nan')):>7.1f} "
             f"{n.dbt_s if n.dbt_s is not None else float('nan'):>7.1f} "
             f"{n.tests_s if n.tests_s is not None else float('nan'):>7.1f} "
-            f"{n.hooks_s if n.hooks_s is not None else float('nan'):>7.1f} {n.peak_mb:>8.0f} {n.file_mb:>8.1f}  {slow}"
-            + ("" if n.exit_code in (0, 3) else f"  [exit {n.exit_code}]")
+            f"{n.hooks_s if n.hooks_s is not None else float('nan'):>7.1f} "
+            f"{sum(n.commits.values()) if n.dbt_s is not None else float('nan'):>8.1f} "
+            f"{n.peak_mb:>8.0f} {n.file_mb:>8.1f}  {slow}" + ("" if n.exit_code in (0, 3) else f"  [exit {n.exit_code}]")
         )
     print(
         "* documents/s above the fixed cost: documents / (wall − fixed); ingest s, check s: the run's own record"
         " (hashing, working copy, parsing and landing; validating the new landing); tests s: dbt's tests summed"
-        " over its threads; hooks s: dbt's run hooks (each pass's checkpoint, the test failures moved aside)"
+        " over its threads; hooks s: dbt's run hooks (the test failures moved aside); commit s: the models' commits, in"
+        " which DuckDB's checkpoints land (part of the models' times)"
     )
 
 
 def print_growth(full: dict[int, Night]) -> None:
-    """Per model: time at each N and its growth against the corpus's between consecutive sizes."""
+    """Per model: time at each N and its growth against the corpus's between consecutive sizes, as dbt records it
+    and without the model's commits (a checkpoint lands in whichever model's commit finds the log past its
+    threshold, and writes what the models before it wrote: the same model can take it in one run and not the next)."""
     sizes = sorted(full)
     if len(sizes) < 2:
         return
     names = sorted({m for n in full.values() for m, _ in n.models})
-    print(f"\nmodel time growth ÷ corpus growth, first nights ({' → '.join(map(str, sizes))})")
+
+    def growth(times: list[float | None]) -> list[float | None]:
+        pairs = zip(times, times[1:], sizes, sizes[1:], strict=False)
+        return [(b / a) / (s2 / s1) if a and b and a > 0.05 else None for (a, b, s1, s2) in pairs]
+
+    def cells(values: list[float | None], width: int, digits: int) -> str:
+        return " ".join(f"{x:{width}.{digits}f}" if x is not None else " " * (width - 1) + "-" for x in values)
+
+    print(f"\nmodel time growth ÷ corpus growth, first nights ({' → '.join(map(str, sizes))}): dbt's record; without commits")
     rows = []
     for name in names:
         times = [dict(full[s].models).get(name) for s in sizes]
-        ratios = [
-            (b / a) / (s2 / s1) if a and b and a > 0.05 else None
-            for (a, b, s1, s2) in zip(times, times[1:], sizes, sizes[1:], strict=False)
-        ]
-        rows.append((max((r for r in ratios if r), default=0), name, times, ratios))
-    # the passes' checkpoints are not a model's: a line of their own, after the models
-    hooks = [full[s].hooks_s for s in sizes]
-    hook_ratios = [
-        b / a / (s2 / s1) if a and b else None for (a, b, s1, s2) in zip(hooks, hooks[1:], sizes, sizes[1:], strict=False)
-    ]
-    for _worst, name, times, ratios in [*sorted(rows, reverse=True)[:12], (0, "(dbt's run hooks)", hooks, hook_ratios)]:
-        t = " ".join(f"{x:7.2f}" if x is not None else "      -" for x in times)
-        r = " ".join(f"{x:5.2f}" if x is not None else "    -" for x in ratios)
-        print(f"  {name:<32} {t}   ×{r}")
+        own = [t - full[s].commits.get(name, 0.0) if t is not None else None for t, s in zip(times, sizes, strict=True)]
+        ratios, own_ratios = growth(times), growth(own)
+        rows.append((max((r for r in own_ratios if r), default=0), name, times, ratios, own_ratios))
+    commits = [sum(full[s].commits.values()) for s in sizes]
+    for _worst, name, times, ratios, own_ratios in sorted(rows, reverse=True)[:12]:
+        print(f"  {name:<32} {cells(times, 7, 2)}   ×{cells(ratios, 5, 2)}   ×{cells(own_ratios, 5, 2)}")
+    print(f"  {'(the models’ commits)':<32} {cells(commits, 7, 2)}   ×{cells(growth(commits), 5, 2)}")
 
 
 def main() -> None:
