@@ -104,7 +104,8 @@
     {{ return(none) }}
 {%- endmacro %}
 
-{#- whether the model has a record: asked once per model (its import CTEs and its post-hook all ask) -#}
+{#- whether the model has a record: asked once per rendering (a model's import CTEs share the answer; its post-hooks,
+    rendered apart, ask again) -#}
 {% macro has_record(taken) -%}
     {%- if 'has_record' not in model -%}
     {%- do model.update({'has_record': run_query(
@@ -148,8 +149,9 @@
 {%- endmacro %}
 
 {#- The stretch of the landing order that holds the documents a model takes, as a condition on the rows of a table
-    that holds landing_seq (loaders/landing.py, LANDING_SEQ). A semi-join on document ids reads every row of the table first; a range
-    of landing_seq is checked against each row group's bounds, so a scan reads the row groups of the stretch only.
+    that holds landing_seq (loaders/landing.py, LANDING_SEQ). A semi-join on document ids reads every row of the
+    table first; a range of landing_seq is checked against each row group's bounds, so a scan reads the row groups
+    of the stretch only.
     The documents of a batch, or a night's new ones, landed together: their stretch is a small part of a corpus's.
     Any document landed before landing_seq existed (none after its next parse) leaves the range out. -#}
 {% macro landing_stretch(document_id_column) -%}
