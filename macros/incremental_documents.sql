@@ -39,8 +39,7 @@
     {%- if is_incremental() -%}
     {%- set taken = documents_taken() -%}
     {%- if taken is not none and has_record(taken) -%}
-    {%- set leaving = taken ~ ".model_name = '" ~ this.identifier ~ "' and " ~ taken ~ '.document_id not in '
-        ~ current_documents -%}
+    {%- set leaving = taken_by_this_model(taken) ~ ' and ' ~ taken ~ '.document_id not in ' ~ current_documents -%}
     {%- if run_query('select count(*) from ' ~ taken ~ ' where ' ~ leaving).rows[0][0] > 0 -%}
     delete from {{ this }}
     where document_id in (select {{ taken }}.document_id from {{ taken }} where {{ leaving }})
@@ -78,8 +77,7 @@
     {%- set taken = documents_taken() -%}
     {%- set seen = 'select ' ~ this ~ '.document_id from ' ~ this -%}
     {%- if taken is not none -%}
-    {%- set recorded = 'select ' ~ taken ~ '.document_id from ' ~ taken
-        ~ ' where ' ~ taken ~ ".model_name = '" ~ this.identifier ~ "'" -%}
+    {%- set recorded = 'select ' ~ taken ~ '.document_id from ' ~ taken ~ ' where ' ~ taken_by_this_model(taken) -%}
     {%- set seen = recorded if has_record(taken) else seen ~ ' union all ' ~ recorded -%}
     {%- endif -%}
     {%- do conditions.append(
@@ -109,10 +107,15 @@
 {% macro has_record(taken) -%}
     {%- if 'has_record' not in model -%}
     {%- do model.update({'has_record': run_query(
-        'select count(*) > 0 from ' ~ taken ~ ' where ' ~ taken ~ ".model_name = '" ~ this.identifier ~ "'"
+        'select count(*) > 0 from ' ~ taken ~ ' where ' ~ taken_by_this_model(taken)
     ).rows[0][0]}) -%}
     {%- endif -%}
     {{ return(model['has_record']) }}
+{%- endmacro %}
+
+{#- the rows of the record that are this model's -#}
+{% macro taken_by_this_model(taken) -%}
+    {{ return(taken ~ ".model_name = '" ~ this.identifier ~ "'") }}
 {%- endmacro %}
 
 {#- on-run-start: the record exists before any model runs (two models' post-hooks creating it at once conflict) -#}
