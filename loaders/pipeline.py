@@ -501,14 +501,7 @@ def run_dbt(
         # dbt retry takes its target, like every other argument, from the run it retries
         *([] if args[0] == "retry" else ["--target", target]),
     ]
-    env = {
-        **os.environ,
-        **(env or {}),
-        "JIXIAO_DBT_PATH": str(db_path),
-        # the file behind the link dbt builds through (stable_dbt_path): where the test failures' sidecar goes
-        "JIXIAO_DBT_FILE": str(db_path.resolve()),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    env = {**os.environ, **(env or {}), "JIXIAO_DBT_PATH": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     preexec = functools.partial(die_with_parent, os.getpid())  # the dbt child never writes on after the run
     # stderr into stdout: the output is read line by line as it comes (progress), and one pipe cannot fill
     # up unread while the other is being read
@@ -786,40 +779,21 @@ def quiet_night(warehouse: Path, documents: Path) -> IngestResult | None:
 
 @contextlib.contextmanager
 def stable_dbt_path(work: Path, warehouse: Path) -> Iterator[Path]:
-    """The path dbt builds at: a link to tonight's working file, named like the warehouse (its catalog name),
-    at a path that does not change. dbt's profile holds the path, and a new path made dbt parse the whole
-    project again (≈10 s a build, on every first night and in every test that builds a warehouse of its own).
-
-    The link is kept in dbt's target folder, one per warehouse name (``jixiao-build/<name>/<name>``), so every
-    warehouse of that name shares dbt's parse; a lock beside it holds it for one build. When another build
-    holds it (two warehouses of one name built at once) or the folder cannot be written, the link goes beside
-    the warehouse instead (``.<name>.dbt/<name>``), stable for that warehouse. A write-ahead log dbt left beside
+    """The path dbt builds at: the same every night for one warehouse (a link to tonight's working file,
+    named like the warehouse), so dbt's partial parsing keeps working — its profile holds the path, and a
+    new path every night made dbt parse the whole project again (≈10 s). A write-ahead log dbt left beside
     the link (a killed build) belongs to no file any more and is removed first."""
-    with contextlib.ExitStack() as held:
-        folder = _shared_link_folder(warehouse, held) or warehouse.with_name(f".{warehouse.name}.dbt")
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir()
-        link = folder / warehouse.name
-        link.symlink_to(work)
-        try:
-            yield link
-            if link.with_name(link.name + ".wal").exists():
-                raise PipelineError("dbt left a write-ahead log behind; not publishing")
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _shared_link_folder(warehouse: Path, held: contextlib.ExitStack) -> Path | None:
-    """The folder of the link that warehouses named like ``warehouse`` share, locked until ``held`` closes;
-    None when another build holds it or it cannot be made."""
-    shared = dbt_target_dir() / "jixiao-build"
+    folder = warehouse.with_name(f".{warehouse.name}.dbt")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    link = folder / warehouse.name
+    link.symlink_to(work)
     try:
-        shared.mkdir(parents=True, exist_ok=True)
-        lock = held.enter_context((shared / f"{warehouse.name}.lock").open("a"))
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the kernel drops it when a killed build's process dies
-    except OSError:  # BlockingIOError: held by another build
-        return None
-    return shared / warehouse.name
+        yield link
+        if link.with_name(link.name + ".wal").exists():
+            raise PipelineError("dbt left a write-ahead log behind; not publishing")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def fill_record(

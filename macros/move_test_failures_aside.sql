@@ -1,14 +1,16 @@
 {#- After a build, the stored test failures move out of the warehouse into a sidecar file beside the published
-    one (<warehouse>.test_failures.duckdb), so the file BI tools read holds marts and landing only. dbt builds
-    through a link (pipeline.stable_dbt_path) to the night's working copy, .<warehouse>.building-<run> beside the
-    published file: jixiao names that file in JIXIAO_DBT_FILE, and the sidecar takes the published name, beside
-    it. A build of the file itself (jixiao build, dbt by hand) is the published name already. -#}
+    one (<warehouse>.test_failures.duckdb), so the file BI tools read holds marts and landing only. The build's
+    working copy is named .<warehouse>.building-<run>, or dbt builds it through the link
+    .<warehouse>.dbt/<warehouse> (pipeline.stable_dbt_path); the sidecar takes the published name, beside it. -#}
 {% macro move_test_failures_aside() %}
     {%- if execute and target.type == 'duckdb' and target.path -%}
-        {%- set parts = env_var('JIXIAO_DBT_FILE', target.path).rsplit('/', 1) -%}
+        {%- set parts = target.path.rsplit('/', 1) -%}
         {%- set folder = parts[0] if parts | length == 2 else '.' -%}
         {%- set name = parts[-1] -%}
         {%- set published = modules.re.sub('^\\.(.+)\\.building-.*$', '\\1', name) -%}
+        {%- if folder.endswith('/.' ~ name ~ '.dbt') -%}
+            {%- set folder = folder.rsplit('/', 1)[0] -%}
+        {%- endif -%}
         {%- set sidecar = folder ~ '/' ~ published ~ '.test_failures.duckdb' -%}
         {%- set found = run_query(
             "select table_name from information_schema.tables"

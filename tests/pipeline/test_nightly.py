@@ -631,25 +631,6 @@ def test_a_second_run_on_the_same_warehouse_is_refused_while_one_runs(published)
     assert sha256(warehouse) == before
 
 
-def test_warehouses_of_one_name_build_at_one_path_and_a_build_that_finds_it_held_builds_beside_its_own(tmp_path):
-    """dbt's profile holds the path it builds at, and a new path makes dbt parse the whole project again: every
-    warehouse of one name is built through the same link, and a build that finds that link held by another
-    builds through a link beside its own warehouse."""
-    first, second = tmp_path / "a" / "jixiao.duckdb", tmp_path / "b" / "jixiao.duckdb"
-    for warehouse in (first, second):
-        warehouse.parent.mkdir()
-        warehouse.with_name("working").touch()
-    with pipeline.stable_dbt_path(first.with_name("working"), first) as shared:
-        assert shared.name == "jixiao.duckdb" and shared.resolve() == first.with_name("working")
-        with pipeline.stable_dbt_path(second.with_name("working"), second) as beside:
-            assert beside == second.with_name(".jixiao.duckdb.dbt") / "jixiao.duckdb"
-            assert beside.resolve() == second.with_name("working")
-        assert not beside.parent.exists()
-    with pipeline.stable_dbt_path(second.with_name("working"), second) as again:
-        assert again == shared and again.resolve() == second.with_name("working")
-    assert not again.is_symlink()
-
-
 def test_the_cli_exit_status_and_one_line_reason_when_nothing_is_published(published):
     docs, warehouse = published
     before = sha256(warehouse)
