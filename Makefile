@@ -58,8 +58,12 @@ lint: setup
 	$(BIN)/ruff format --check loaders tests scripts dashboard
 	JIXIAO_DBT_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models analyses
 
+# The tests in one process per core (pytest-xdist; TEST_WORKERS=1 for one): most of the suite's time is dbt
+# builds of the samples, each of which keeps about one core busy. Tests are handed out one at a time
+# (worksteal), so a module's long tests are shared between the workers.
+TEST_WORKERS ?= auto
 test: setup lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # dbt's documentation site (bilingual model and column descriptions), built beside the warehouse
 docs: setup

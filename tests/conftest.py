@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -12,6 +13,15 @@ from loaders import pipeline
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
 SHARED = ROOT.parent / "shared"
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker builds with dbt in folders of its own: two dbt processes writing one
+    target folder (its parse, manifest and run results) or one log would overwrite each other's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        os.environ.setdefault("DBT_TARGET_PATH", str(ROOT / "target" / worker))
+        os.environ.setdefault("DBT_LOG_PATH", str(ROOT / "logs" / worker))
 
 
 def sample(name_prefix: str) -> Path:
