@@ -252,7 +252,16 @@ def history(base, tmp_path_factory) -> dict:
     h["old_id"] = hashlib.sha256(changed.read_bytes()).hexdigest()
     raise_a_target(changed)
     h["new_id"] = hashlib.sha256(changed.read_bytes()).hexdigest()
+    # rows an earlier night stored for a test that passes on these documents
+    sidecar = warehouse.with_name(warehouse.name + ".test_failures.duckdb")
+    with duckdb.connect(str(sidecar)) as side:
+        side.execute("create table not_null_fct_funding_document_key as select 'an earlier night' as document_key")
     night("changed")
+    with duckdb.connect(str(sidecar), read_only=True) as side:
+        h["sidecar"] = {
+            t: side.execute(f'select count(*) from "{t}"').fetchone()[0]
+            for (t,) in side.execute("select table_name from information_schema.tables").fetchall()
+        }
     h["removed_id"] = hashlib.sha256(next(docs.glob("003*")).read_bytes()).hexdigest()
     next(docs.glob("003*")).unlink()
     shutil.copy(sample("001"), docs)
@@ -314,6 +323,15 @@ def test_one_changed_file_changes_only_its_rows(history):
 def _id_and_key(row: tuple) -> tuple[str, str]:
     d = dict(row)
     return d["document_id"], d["document_key"]
+
+
+def test_the_sidecar_holds_the_rows_of_the_tests_that_found_some_tonight(history):
+    """A test stores rows only when it finds some, and a test that passed tonight leaves the sidecar: the rows it
+    stored on an earlier night are not tonight's."""
+    stored = history["sidecar"]
+    assert "not_null_fct_funding_document_key" not in stored
+    assert stored.get("dq_findings_beyond_rounding", 0) > 0
+    assert all(rows > 0 for rows in stored.values()), stored
 
 
 def test_a_removed_file_leaves_the_marts_and_is_marked(history):
