@@ -58,12 +58,13 @@ lint: setup
 	$(BIN)/ruff format --check loaders tests scripts dashboard
 	JIXIAO_DBT_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models analyses
 
-# The tests in one process per core (pytest-xdist; TEST_WORKERS=1 for one): most of the suite's time is dbt
-# builds of the samples, each of which keeps about one core busy. Tests are handed out one at a time
-# (worksteal), so a module's long tests are shared between the workers.
+# The tests in one process per core, at most 4 (pytest-xdist; TEST_WORKERS=1 for one process): most of the
+# suite's time is dbt builds of the samples, each keeping about one core busy and allowed 2 GB by DuckDB. The
+# tests are split evenly and a worker that runs out takes over tests queued for another (worksteal), so one
+# module's long tests are shared.
 TEST_WORKERS ?= auto
 test: setup lint
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal
 
 # dbt's documentation site (bilingual model and column descriptions), built beside the warehouse
 docs: setup
