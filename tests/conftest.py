@@ -67,6 +67,16 @@ def connection_to_warehouse_of(fixtures: Path):
     return con
 
 
+def sidecar_tables(warehouse: Path) -> dict[str, int]:
+    """The tables of the test-failures sidecar beside ``warehouse``, with their row counts."""
+    with duckdb.connect(str(sidecar_of(warehouse)), read_only=True) as side:
+        return {t: side.execute(f'select count(*) from "{t}"').fetchone()[0] for (t,) in side.execute("show tables").fetchall()}
+
+
+def sidecar_of(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".test_failures.duckdb")
+
+
 def copy_of_night(base: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
     """A private copy of a documents folder and the warehouse a night published from it."""
     import shutil

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 import yaml
 
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT, SHARED, sidecar_of, sidecar_tables
 
 GOLD = SHARED / "gold" / "seeds_gold.yaml"
 MARTS = [
@@ -343,14 +343,9 @@ def test_docs_generated_offline(compiled_analyses):
 def test_test_failures_stay_out_of_the_published_file(warehouse, con):
     schemas = {r[0] for r in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
     assert "test_failures" not in schemas
-    sidecar = warehouse.with_name(warehouse.name + ".test_failures.duckdb")
-    if os.environ.get("JIXIAO_TEST_WAREHOUSE") and not sidecar.exists():
+    if os.environ.get("JIXIAO_TEST_WAREHOUSE") and not sidecar_of(warehouse).exists():
         pytest.skip("a warehouse built elsewhere keeps its sidecar where it was built")
-    side = duckdb.connect(str(sidecar), read_only=True)
-    try:
-        stored = {t: side.execute(f'select count(*) from "{t}"').fetchone()[0] for (t,) in side.execute("show tables").fetchall()}
-    finally:
-        side.close()
+    stored = sidecar_tables(warehouse)
     # a test stores its failing rows only when it finds some: every table here holds rows
     assert stored and all(rows > 0 for rows in stored.values()), stored
 

@@ -22,7 +22,7 @@ import pytest
 
 from loaders import build_batches, ops, pipeline
 from loaders import ingest as ingest_module
-from tests.conftest import ROOT, copy_of_night, sample
+from tests.conftest import ROOT, copy_of_night, sample, sidecar_of, sidecar_tables
 
 NOT_MODELS = ("landing", "ops", "test_failures", "reference")
 
@@ -253,15 +253,10 @@ def history(base, tmp_path_factory) -> dict:
     raise_a_target(changed)
     h["new_id"] = hashlib.sha256(changed.read_bytes()).hexdigest()
     # rows an earlier night stored for a test that passes on these documents
-    sidecar = warehouse.with_name(warehouse.name + ".test_failures.duckdb")
-    with duckdb.connect(str(sidecar)) as side:
+    with duckdb.connect(str(sidecar_of(warehouse))) as side:
         side.execute("create table not_null_fct_funding_document_key as select 'an earlier night' as document_key")
     night("changed")
-    with duckdb.connect(str(sidecar), read_only=True) as side:
-        h["sidecar"] = {
-            t: side.execute(f'select count(*) from "{t}"').fetchone()[0]
-            for (t,) in side.execute("select table_name from information_schema.tables").fetchall()
-        }
+    h["sidecar"] = sidecar_tables(warehouse)
     h["removed_id"] = hashlib.sha256(next(docs.glob("003*")).read_bytes()).hexdigest()
     next(docs.glob("003*")).unlink()
     shutil.copy(sample("001"), docs)
