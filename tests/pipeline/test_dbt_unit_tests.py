@@ -34,6 +34,18 @@ def test_the_nightly_build_leaves_the_unit_tests_out(built_warehouse, tmp_path: 
         assert "unit_test" in excluded, args
 
 
+def test_the_seeds_tests_are_left_out_only_when_asked(built_warehouse, tmp_path: Path, monkeypatch):
+    copy = tmp_path / built_warehouse.name
+    shutil.copy(built_warehouse, copy)
+    passes: list[list[str]] = []
+    monkeypatch.setattr(pipeline, "build_pass", lambda at, args, target, progress: passes.append(args))
+    pipeline.build_models(copy, copy, full_refresh=False, target="test")
+    pipeline.build_models(copy, copy, full_refresh=False, target="test", seed_tests=False)
+    with_seeds, without = passes[-2], passes[-1]
+    assert "resource_type:test,path:seeds" not in with_seeds and "--indirect-selection" not in with_seeds
+    assert " ".join(pipeline.SEED_TESTS) in " ".join(without)
+
+
 def test_every_dbt_unit_test_passes(built_warehouse, tmp_path: Path):
     defined = defined_unit_tests()
     assert len(defined) >= 10

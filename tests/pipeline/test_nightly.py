@@ -114,6 +114,8 @@ def base(tmp_path_factory) -> tuple[Path, Path]:
         shutil.copy(sample(prefix), docs)
     warehouse = root / "wh" / "jixiao.duckdb"
     pipeline.run(docs, warehouse, target="test")
+    # dbt's record of this first night, beside its folders (a later night's build replaces dbt's own)
+    shutil.copy(pipeline.dbt_target_dir() / "run_results.json", root / "run_results.json")
     return docs, warehouse
 
 
@@ -257,6 +259,8 @@ def history(base, tmp_path_factory) -> dict:
         side.execute("create table not_null_fct_funding as select 'an earlier night' as document_key")
     night("changed")
     h["sidecar"] = sidecar_tables(warehouse)
+    h["tests_run"] = dbt_tests_run(pipeline.dbt_target_dir() / "run_results.json")
+    h["first_tests_run"] = dbt_tests_run(base[1].parent.parent / "run_results.json")
     h["removed_id"] = hashlib.sha256(next(docs.glob("003*")).read_bytes()).hexdigest()
     next(docs.glob("003*")).unlink()
     shutil.copy(sample("001"), docs)
@@ -327,6 +331,22 @@ def test_the_sidecar_holds_the_rows_of_the_tests_that_found_some_tonight(history
     assert "not_null_fct_funding" not in stored
     assert stored.get("dq_findings_beyond_rounding", 0) > 0
     assert all(rows > 0 for rows in stored.values()), stored
+
+
+def dbt_tests_run(run_results: Path) -> set[str]:
+    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    return {r["unique_id"].split(".")[2] for r in results if r["unique_id"].startswith("test.")}
+
+
+def test_a_night_on_an_unchanged_project_leaves_the_seeds_tests_out(history):
+    """The seeds are the project's: the first night of a project (a full refresh) tests them, later nights on the
+    same project do not. The tests that read a model as well as a seed still run."""
+    seeds_alone = {"unique_form_kinds_form_kind", "not_null_label_vocabulary", "unique_reconciliation_rules_rule_id"}
+    seed_and_model = "relationships_dq_reconciliation_rule_id__rule_id__ref_reconciliation_rules_"
+    first, changed = history["first_tests_run"], history["tests_run"]
+    assert seeds_alone <= first and seed_and_model in first
+    assert not changed & seeds_alone and seed_and_model in changed
+    assert {"not_null_fct_funding", "unique_fct_indicator_indicator_key"} <= changed
 
 
 def test_a_removed_file_leaves_the_marts_and_is_marked(history):
