@@ -15,17 +15,23 @@ from loaders import pipeline
 from tests.conftest import ROOT, sidecar_tables
 
 
-def _required_columns(model: str) -> list[str]:
-    for path in (ROOT / "models").rglob("_*__models.yml"):
-        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
-            for test in entry.get("data_tests") or [] if entry["name"] == model else []:
-                if isinstance(test, dict) and "not_null_columns" in test:
-                    return test["not_null_columns"]["arguments"]["column_names"]
-    raise AssertionError(f"{model} has no not_null_columns test")
+def _properties() -> list[dict]:
+    """Every model's and seed's properties, from the project's property files."""
+    entries = []
+    for path in [*(ROOT / "models").rglob("_*__models.yml"), ROOT / "seeds" / "_seeds.yml"]:
+        properties = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        entries += properties.get("models", []) + properties.get("seeds", [])
+    return entries
+
+
+def _required_columns(entry: dict) -> list[str]:
+    """The columns of the entry's not_null_columns test (none without one)."""
+    tests = [t["not_null_columns"] for t in entry.get("data_tests") or [] if isinstance(t, dict) and "not_null_columns" in t]
+    return [c for t in tests for c in t["arguments"]["column_names"]]
 
 
 def test_not_null_columns_finds_a_null_in_any_of_its_columns(built_warehouse, tmp_path: Path):
-    columns = _required_columns("fct_funding")
+    columns = _required_columns(next(e for e in _properties() if e["name"] == "fct_funding"))
     assert len(columns) >= 3
     copy = tmp_path / built_warehouse.name
     shutil.copy(built_warehouse, copy)
@@ -45,20 +51,12 @@ def test_not_null_columns_finds_a_null_in_any_of_its_columns(built_warehouse, tm
 
 def test_a_column_required_in_a_model_is_tested_once():
     """A column is either in its model's not_null_columns or has a not_null of its own (one with a config)."""
-    for path in [*(ROOT / "models").rglob("_*__models.yml"), ROOT / "seeds" / "_seeds.yml"]:
-        properties = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for entry in properties.get("models", []) + properties.get("seeds", []):
-            if "columns" not in entry:
-                continue
-            folded = {
-                c
-                for t in entry.get("data_tests") or []
-                if isinstance(t, dict) and "not_null_columns" in t
-                for c in t["not_null_columns"]["arguments"]["column_names"]
-            }
-            named = {c["name"] for c in entry["columns"]}
-            assert folded <= named, (entry["name"], folded - named)
-            for column in entry["columns"]:
-                own = [t for t in column.get("data_tests") or [] if t == "not_null" or (isinstance(t, dict) and "not_null" in t)]
-                assert not (own and column["name"] in folded), (entry["name"], column["name"])
-                assert "not_null" not in (column.get("data_tests") or []), (entry["name"], column["name"], "a plain not_null")
+    for entry in _properties():
+        folded = set(_required_columns(entry))
+        columns = entry.get("columns", [])
+        assert folded <= {c["name"] for c in columns}, (entry["name"], folded)
+        for column in columns:
+            tests = column.get("data_tests") or []
+            assert "not_null" not in tests, (entry["name"], column["name"], "a plain not_null")
+            configured = [t for t in tests if isinstance(t, dict) and "not_null" in t]
+            assert not (configured and column["name"] in folded), (entry["name"], column["name"])
