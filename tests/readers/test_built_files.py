@@ -253,29 +253,32 @@ def test_html_spans_and_site_furniture():
 
 
 def _zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip of ``members`` whose bytes do not depend on when it was made (a member's time is in its header): the
+    test parameters made of them are the same in every pytest-xdist worker, which collects them separately."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression) as zf:
         for name, data in members.items():
-            zf.writestr(name, data)
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data, compress_type=compression)
     return buf.getvalue()
 
 
-@pytest.mark.parametrize(
-    ("name", "data", "message"),
-    [
-        ("cut.docx", _zip({"word/document.xml": b"<w:document/>" * 50})[:60], "corrupt zip container"),
-        ("broken.docx", _zip({"word/document.xml": b"<w:document><w:body>"}), "corrupt .docx"),
-        ("other.docx", _zip({"readme.txt": b"hello"}), "neither a Word nor an Excel document"),
-        ("bomb.xlsx", _zip({"xl/workbook.xml": b"<x/>", "xl/big.xml": b"\0" * 40_000_000}), "zip bomb suspected"),
-        ("bad.pdf", b"%PDF-1.4\n" + b"\x00garbage" * 50, "PDF"),
-        (
-            "secret.docx",
-            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600 + "EncryptionInfo".encode("utf-16-le"),
-            "password-protected",
-        ),
-        ("bad.xlsx", _zip({"xl/workbook.xml": b"<workbook>"}), "workbook"),
-    ],
-)
+# a bad file of each kind, the file name its test's id (its bytes are no name)
+BAD_FILES = [
+    ("cut.docx", _zip({"word/document.xml": b"<w:document/>" * 50})[:60], "corrupt zip container"),
+    ("broken.docx", _zip({"word/document.xml": b"<w:document><w:body>"}), "corrupt .docx"),
+    ("other.docx", _zip({"readme.txt": b"hello"}), "neither a Word nor an Excel document"),
+    ("bomb.xlsx", _zip({"xl/workbook.xml": b"<x/>", "xl/big.xml": b"\0" * 40_000_000}), "zip bomb suspected"),
+    ("bad.pdf", b"%PDF-1.4\n" + b"\x00garbage" * 50, "PDF"),
+    (
+        "secret.docx",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600 + "EncryptionInfo".encode("utf-16-le"),
+        "password-protected",
+    ),
+    ("bad.xlsx", _zip({"xl/workbook.xml": b"<workbook>"}), "workbook"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [pytest.param(*case, id=case[0]) for case in BAD_FILES])
 def test_bad_files_fail_with_one_line(name, data, message):
     with pytest.raises(ReadError, match=message) as info:
         read_file(Path(name), data)
