@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from loaders import pipeline
@@ -22,26 +23,31 @@ def defined_unit_tests() -> set[str]:
     return names
 
 
-def test_the_nightly_build_leaves_the_unit_tests_out(built_warehouse, tmp_path: Path, monkeypatch):
+@pytest.fixture()
+def build_passes(built_warehouse, tmp_path: Path, monkeypatch):
+    """The dbt passes ``build_models`` runs on a copy of the samples' warehouse, each pass's arguments, dbt not run."""
     copy = tmp_path / built_warehouse.name
     shutil.copy(built_warehouse, copy)
-    passes: list[list[str]] = []
-    monkeypatch.setattr(pipeline, "build_pass", lambda at, args, target, progress: passes.append(args))
-    pipeline.build_models(copy, copy, full_refresh=False, target="test")
+
+    def passes(**kwargs) -> list[list[str]]:
+        ran: list[list[str]] = []
+        monkeypatch.setattr(pipeline, "build_pass", lambda at, args, target, progress: ran.append(args))
+        pipeline.build_models(copy, copy, full_refresh=False, target="test", **kwargs)
+        return ran
+
+    return passes
+
+
+def test_the_nightly_build_leaves_the_unit_tests_out(build_passes):
+    passes = build_passes()
     assert passes
     for args in passes:
         excluded = [args[i + 1] for i, arg in enumerate(args) if arg == "--exclude-resource-type"]
         assert "unit_test" in excluded, args
 
 
-def test_the_seeds_tests_are_left_out_only_when_asked(built_warehouse, tmp_path: Path, monkeypatch):
-    copy = tmp_path / built_warehouse.name
-    shutil.copy(built_warehouse, copy)
-    passes: list[list[str]] = []
-    monkeypatch.setattr(pipeline, "build_pass", lambda at, args, target, progress: passes.append(args))
-    pipeline.build_models(copy, copy, full_refresh=False, target="test")
-    pipeline.build_models(copy, copy, full_refresh=False, target="test", seed_tests=False)
-    with_seeds, without = passes[-2], passes[-1]
+def test_the_seeds_tests_are_left_out_only_when_asked(build_passes):
+    with_seeds, without = build_passes()[-1], build_passes(seed_tests=False)[-1]
     assert "resource_type:test,path:seeds" not in with_seeds and "--indirect-selection" not in with_seeds
     assert " ".join(pipeline.SEED_TESTS) in " ".join(without)
 

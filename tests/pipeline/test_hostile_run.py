@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import ROOT, sample
+from tests.conftest import ROOT, sample, sidecar_of
 from tests.hostile import pdf_doubling_xobjects, sheet, xlsx
 
 POEM = "静夜思\n床前明月光，\n疑是地上霜。\n举头望明月，\n低头思故乡。\n"
@@ -105,7 +105,7 @@ def _night(docs: Path, warehouse: Path, command: str = "run", **extra: str) -> t
             "where d.file_name = 'no_project_name.txt' and p.project_name is null"
         ).fetchone()[0]
         # stored test failures live in the sidecar file beside the published warehouse
-        sidecar = warehouse.with_name(warehouse.name + ".test_failures.duckdb")
+        sidecar = sidecar_of(warehouse)
         if sidecar.exists():
             con.execute(f"attach '{sidecar}' as failures (read_only)")
         stored = con.execute(

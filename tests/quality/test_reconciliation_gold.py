@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from tests.conftest import SHARED
+from tests.conftest import SHARED, sidecar_of
 
 GOLD = yaml.safe_load((SHARED / "gold" / "seeds_gold.yaml").read_text(encoding="utf-8"))
 CENT = Decimal("0.005")
@@ -161,7 +161,7 @@ def test_findings_are_stored_warnings_not_errors(built_warehouse):
     and published the warehouse."""
     import duckdb
 
-    sidecar = built_warehouse.with_name(built_warehouse.name + ".test_failures.duckdb")
+    sidecar = sidecar_of(built_warehouse)
     con = duckdb.connect(str(built_warehouse), read_only=True)
     try:
         con.execute(f"attach '{sidecar}' as failures (read_only)")
