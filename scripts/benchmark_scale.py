@@ -10,6 +10,9 @@ runs, each as its own ``jixiao run`` process on its own warehouse:
    with ``--deltas K`` K such nights in a row, each from the folder of the night before: the first delta after a
    first night has no spare (the file published the night before last) and copies the published file, the
    next ones are the nights cron runs (they reuse the spare),
+4. with ``--smallest`` (the default), a last delta of one document changed and one added: what a night costs
+   however little changed (the fixed cost of an incremental build at N), beside which the 1 % delta's cost of
+   its change can be read,
 
 and prints per run: wall time, documents/s above the fixed cost (the first night of the four samples),
 the dbt build time and its slowest models (``target/run_results.json``), peak memory (the largest process
@@ -274,6 +277,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="generator processes")
     parser.add_argument("--workers", type=int, default=2, help="JIXIAO_WORKERS for the runs")
     parser.add_argument("--keep", action="store_true", help="keep the warehouses")
+    parser.add_argument(
+        "--smallest",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="end each size with a delta of one document changed and one added",
+    )
     args = parser.parse_args()
     work = args.workdir.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -299,6 +308,10 @@ def main() -> None:
         for night in range(1, args.deltas + 1):
             base, count = delta(args.generator_python, work, base, args.delta, night)
             nights.append(run_night(f"{n}, {args.delta:g}% delta {night}", base, wh, count, args.workers))
+        if args.smallest:
+            # the generator rounds its counts: 100/N % is one document changed, one added and none removed
+            base, count = delta(args.generator_python, work, base, 100 / n, args.deltas + 1)
+            nights.append(run_night(f"{n}, one document changed", base, wh, count, args.workers))
         print_table(nights, fixed.wall_s)
         print_growth(first)
         if not args.keep:
