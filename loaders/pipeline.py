@@ -501,12 +501,17 @@ def run_dbt(
         # dbt retry takes its target, like every other argument, from the run it retries
         *([] if args[0] == "retry" else ["--target", target]),
     ]
-    env = {**os.environ, **(env or {}), "JIXIAO_DBT_PATH": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    # dbt runs two folders up from the file and opens it by its last two names (.jixiao.duckdb.dbt/jixiao.duckdb
+    # for a night's build, stable_dbt_path): its profile then renders the same for every warehouse of one name,
+    # and dbt keeps its parse of the project, which a changed profile makes it do again whole
+    folder = db_path.absolute().parent.parent
+    relative = str(db_path.absolute().relative_to(folder))
+    env = {**os.environ, **(env or {}), "JIXIAO_DBT_PATH": relative, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     preexec = functools.partial(die_with_parent, os.getpid())  # the dbt child never writes on after the run
     # stderr into stdout: the output is read line by line as it comes (progress), and one pipe cannot fill
     # up unread while the other is being read
     proc = subprocess.Popen(
-        cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=preexec
+        cmd, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=preexec
     )
     ops.pause_for_tests("build", f"(dbt pid {proc.pid})")
     lines = []
@@ -789,10 +794,10 @@ def quiet_night(warehouse: Path, documents: Path) -> IngestResult | None:
 
 @contextlib.contextmanager
 def stable_dbt_path(work: Path, warehouse: Path) -> Iterator[Path]:
-    """The path dbt builds at: the same every night for one warehouse (a link to tonight's working file,
-    named like the warehouse), so dbt's partial parsing keeps working — its profile holds the path, and a
-    new path every night made dbt parse the whole project again (≈10 s). A write-ahead log dbt left beside
-    the link (a killed build) belongs to no file any more and is removed first."""
+    """The path dbt builds at: a link to tonight's working file named like the warehouse, so the database
+    dbt names in its views is the published file's, and its profile (the name, ``run_dbt``) is the same every
+    night, which keeps dbt's partial parsing. A write-ahead log dbt left beside the link (a killed build)
+    belongs to no file any more and is removed first."""
     folder = warehouse.with_name(f".{warehouse.name}.dbt")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()

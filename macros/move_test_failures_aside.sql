@@ -8,7 +8,10 @@
         {%- set folder = parts[0] if parts | length == 2 else '.' -%}
         {%- set name = parts[-1] -%}
         {%- set published = modules.re.sub('^\\.(.+)\\.building-.*$', '\\1', name) -%}
-        {%- if folder.endswith('/.' ~ name ~ '.dbt') -%}
+        {%- if folder == '.' ~ name ~ '.dbt' -%}
+            {#- the link's folder named relative to the warehouse's (pipeline.run_dbt) -#}
+            {%- set folder = '.' -%}
+        {%- elif folder.endswith('/.' ~ name ~ '.dbt') -%}
             {%- set folder = folder.rsplit('/', 1)[0] -%}
         {%- endif -%}
         {%- set sidecar = folder ~ '/' ~ published ~ '.test_failures.duckdb' -%}
